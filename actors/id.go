@@ -1,0 +1,60 @@
+package actors
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+)
+
+// NodeTagLen is the length in bytes of the node tag at the front of every connection id.
+const NodeTagLen = 5
+
+// randomLen is the number of random bytes in a connection id (96 bits).
+const randomLen = 12
+
+// idLen is the length of an encoded connection id: 17 bytes in URL-safe base64, 24 characters
+// ending in "=", in the style of API Gateway's connection ids.
+const idLen = 24
+
+// NodeTag is the short, stable tag of a node's id carried by every connection id the node issues, so
+// any node can tell which node owns a connection from the id alone.
+type NodeTag [NodeTagLen]byte
+
+// TagOf derives the tag of a node id.
+func TagOf(nodeID string) NodeTag {
+	sum := sha256.Sum256([]byte(nodeID))
+	var t NodeTag
+	copy(t[:], sum[:NodeTagLen])
+	return t
+}
+
+// String returns the tag as URL-safe base64 without padding, usable in a NATS subject.
+func (t NodeTag) String() string {
+	return base64.RawURLEncoding.EncodeToString(t[:])
+}
+
+// NewConnectionID returns a new connection id owned by the node with tag t: the tag followed by 96
+// random bits from crypto/rand, so ids cannot be guessed.
+func NewConnectionID(t NodeTag) string {
+	var b [NodeTagLen + randomLen]byte
+	copy(b[:], t[:])
+	// crypto/rand.Read never returns an error: it crashes the program rather than hand out
+	// predictable bytes.
+	_, _ = rand.Read(b[NodeTagLen:])
+	return base64.URLEncoding.EncodeToString(b[:])
+}
+
+// ParseConnectionID returns the tag of the node that owns id. ok is false for anything that is not a
+// well-formed connection id.
+func ParseConnectionID(id string) (t NodeTag, ok bool) {
+	if len(id) != idLen {
+		return t, false
+	}
+	var b [NodeTagLen + randomLen + 1]byte
+	n, err := base64.URLEncoding.Decode(b[:], []byte(id))
+	if err != nil || n != NodeTagLen+randomLen {
+		return t, false
+	}
+	copy(t[:], b[:NodeTagLen])
+	return t, true
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/portico-gateway/portico"
+	"github.com/portico-gateway/portico/engine"
+	"github.com/portico-gateway/portico/engine/config"
+)
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "portico",
+		Short:         "A self-hosted WebSocket and API gateway in the Amazon API Gateway model",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newServeCommand(), newValidateCommand())
+	return root
+}
+
+// serveFlags are the flags of `portico serve`; each overrides the config file's node setting.
+type serveFlags struct {
+	config, listen, admin, nats, natsListen, nodeID string
+}
+
+func newServeCommand() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve --config FILE",
+		Short: "Run a node",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd, &f)
+			if err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cfg, cmd.ErrOrStderr())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.config, "config", "", "API definitions and node settings (YAML or JSON)")
+	fl.StringVar(&f.listen, "listen", "", `client traffic address, HTTP and WebSocket (default ":8080")`)
+	fl.StringVar(&f.admin, "admin", "", `health, readiness and metrics address (default "127.0.0.1:8081")`)
+	fl.StringVar(&f.nats, "nats", "", "NATS URL to join; empty starts the embedded NATS server")
+	fl.StringVar(&f.natsListen, "nats-listen", "", `embedded NATS server address for backends and nodes (default "127.0.0.1:4222")`)
+	fl.StringVar(&f.nodeID, "node-id", "", "node id (default: random)")
+	_ = cmd.MarkFlagRequired("config")
+	return cmd
+}
+
+func loadConfig(cmd *cobra.Command, f *serveFlags) (*config.Config, error) {
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		return nil, err
+	}
+	fl := cmd.Flags()
+	override := func(name string, dst *string, v string) {
+		if fl.Changed(name) {
+			*dst = v
+		}
+	}
+	override("listen", &cfg.Node.Listen, f.listen)
+	override("admin", &cfg.Node.Admin, f.admin)
+	override("nats", &cfg.Node.NATS, f.nats)
+	override("nats-listen", &cfg.Node.NATSListen, f.natsListen)
+	override("node-id", &cfg.Node.NodeID, f.nodeID)
+	return cfg, nil
+}
+
+func serve(ctx context.Context, cfg *config.Config, stderr io.Writer) error {
+	log, err := newLogger(cfg.Node.LogLevel, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	node, err := portico.New(cfg, log)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info("draining")
+	dctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.Node.DrainTimeout))
+	defer cancel()
+	if err := node.Shutdown(dctx); err != nil {
+		return fmt.Errorf("drain: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newValidateCommand() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "validate --config FILE",
+		Short: "Check a config file and print its APIs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(file)
+			if err != nil {
+				return err
+			}
+			dep, err := engine.Compile(cfg, engine.Deps{})
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			for _, api := range dep.APIs {
+				fmt.Fprintf(out, "%s\t%s\t%s\t%d routes\t%d stages\n", api.ID, api.Name, api.ProtocolType, len(api.Routes), len(api.Stages))
+			}
+			fmt.Fprintf(out, "%s: OK\n", file)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&file, "config", "", "config file to check")
+	_ = cmd.MarkFlagRequired("config")
+	return cmd
+}
+
+func newLogger(level string, w io.Writer) (*zap.Logger, error) {
+	lvl := zapcore.InfoLevel
+	if level != "" {
+		if err := lvl.Set(level); err != nil {
+			return nil, errors.New("logLevel: " + err.Error())
+		}
+	}
+	enc := zap.NewProductionEncoderConfig()
+	enc.EncodeTime = zapcore.ISO8601TimeEncoder
+	core := zapcore.NewCore(zapcore.NewJSONEncoder(enc), zapcore.AddSync(w), lvl)
+	return zap.New(core), nil
+}

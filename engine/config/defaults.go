@@ -1,0 +1,82 @@
+package config
+
+import "time"
+
+// Defaults, as AWS sets them where AWS has one.
+const (
+	defaultListen                = ":8080"
+	defaultAdmin                 = "127.0.0.1:8081"
+	defaultNATSListen            = "127.0.0.1:4222"
+	defaultRegion                = "us-east-1"
+	defaultDrainTimeout          = 25 * time.Second
+	defaultLogLevel              = "info"
+	defaultMaxFrameBytes         = 32 << 10
+	defaultMaxMessageBytes       = 128 << 10
+	defaultIdleTimeout           = 10 * time.Minute
+	defaultMaxConnectionDuration = 2 * time.Hour
+	defaultOutboundQueueBytes    = 1 << 20
+	defaultWriteTimeout          = 10 * time.Second
+	defaultHandshakeTimeout      = 10 * time.Second
+	defaultRouteSelection        = "$request.body.action"
+	defaultIntegrationMethod     = "POST"
+	defaultTimeoutInMillis       = 29000
+	defaultWebSocketPayload      = "1.0"
+)
+
+// applyDefaults fills every zero field that has a default. It is the one place defaults live.
+func (c *Config) applyDefaults() {
+	n := &c.Node
+	setString(&n.Listen, defaultListen)
+	setString(&n.Admin, defaultAdmin)
+	setString(&n.NATSListen, defaultNATSListen)
+	setString(&n.Region, defaultRegion)
+	setDuration(&n.DrainTimeout, defaultDrainTimeout)
+	setString(&n.LogLevel, defaultLogLevel)
+
+	w := &c.WebSocket
+	setInt(&w.MaxFrameBytes, defaultMaxFrameBytes)
+	setInt(&w.MaxMessageBytes, defaultMaxMessageBytes)
+	setDuration(&w.IdleTimeout, defaultIdleTimeout)
+	setDuration(&w.MaxConnectionDuration, defaultMaxConnectionDuration)
+	setInt(&w.OutboundQueueBytes, defaultOutboundQueueBytes)
+	setDuration(&w.WriteTimeout, defaultWriteTimeout)
+	setDuration(&w.HandshakeTimeout, defaultHandshakeTimeout)
+
+	for i := range c.APIs {
+		a := &c.APIs[i]
+		if a.APIID == "" && a.Name != "" {
+			a.APIID = DeriveAPIID(a.Name)
+		}
+		if a.ProtocolType != ProtocolWebSocket {
+			continue
+		}
+		setString(&a.RouteSelectionExpression, defaultRouteSelection)
+		for j := range a.Routes {
+			in := &a.Routes[j].Integration
+			if in.IntegrationType == IntegrationHTTP || in.IntegrationType == IntegrationHTTPProxy {
+				setString(&in.IntegrationMethod, defaultIntegrationMethod)
+			}
+			setInt(&in.TimeoutInMillis, defaultTimeoutInMillis)
+			setString(&in.PassthroughBehavior, PassthroughWhenNoMatch)
+			setString(&in.PayloadFormatVersion, defaultWebSocketPayload)
+		}
+	}
+}
+
+func setString(s *string, v string) {
+	if *s == "" {
+		*s = v
+	}
+}
+
+func setInt(n *int, v int) {
+	if *n == 0 {
+		*n = v
+	}
+}
+
+func setDuration(d *Duration, v time.Duration) {
+	if *d == 0 {
+		*d = Duration(v)
+	}
+}

@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Event types of WebSocket events.
+const (
+	EventConnect    = "CONNECT"
+	EventMessage    = "MESSAGE"
+	EventDisconnect = "DISCONNECT"
+)
+
+// wsRequest is one WebSocket event on its way through the engine: a $connect, a message or a
+// $disconnect. It implements mapping.Vars and routeselect.Source so templates and selection
+// expressions read it without copying.
+type wsRequest struct {
+	conn       *Connection
+	eventType  string
+	routeKey   string
+	requestID  string
+	messageID  string
+	body       []byte
+	time       time.Time
+	discCode   int
+	discReason string
+}
+
+// Body implements mapping.Vars.
+func (r *wsRequest) Body() []byte { return r.body }
+
+// Context implements mapping.Vars and routeselect.Source: the $context variables of a WebSocket API.
+func (r *wsRequest) Context(name string) (string, bool) {
+	c := r.conn
+	switch name {
+	case "requestId", "extendedRequestId":
+		return r.requestID, true
+	case "connectionId":
+		return c.ID, true
+	case "routeKey":
+		return r.routeKey, true
+	case "eventType":
+		return r.eventType, true
+	case "messageId":
+		return r.messageID, r.messageID != ""
+	case "messageDirection":
+		return "IN", true
+	case "stage":
+		return c.Stage.Name, true
+	case "apiId":
+		return c.Stage.API.ID, true
+	case "domainName":
+		return c.DomainName, true
+	case "domainPrefix":
+		p := c.DomainName
+		if i := strings.IndexByte(p, '.'); i >= 0 {
+			p = p[:i]
+		}
+		return p, true
+	case "connectedAt":
+		return strconv.FormatInt(c.ConnectedAt.UnixMilli(), 10), true
+	case "requestTime":
+		return formatRequestTime(r.time), true
+	case "requestTimeEpoch":
+		return strconv.FormatInt(r.time.UnixMilli(), 10), true
+	case "identity.sourceIp":
+		return c.SourceIP, true
+	case "identity.userAgent":
+		return c.UserAgent, true
+	case "disconnectStatusCode":
+		return strconv.Itoa(r.discCode), r.eventType == EventDisconnect
+	case "disconnectReason":
+		return r.discReason, r.eventType == EventDisconnect
+	}
+	return "", false
+}
+
+// StageVariable implements mapping.Vars and routeselect.Source.
+func (r *wsRequest) StageVariable(name string) (string, bool) {
+	v, ok := r.conn.Stage.Variables[name]
+	return v, ok
+}
+
+// Param implements mapping.Vars: the handshake's query string, then headers (on $connect).
+func (r *wsRequest) Param(name string) (string, bool) {
+	if v, ok := r.QueryString(name); ok {
+		return v, true
+	}
+	return r.Header(name)
+}
+
+// Header implements routeselect.Source.
+func (r *wsRequest) Header(name string) (string, bool) {
+	if r.conn.Header == nil {
+		return "", false
+	}
+	v := r.conn.Header.Values(name)
+	if len(v) == 0 {
+		return "", false
+	}
+	return v[len(v)-1], true
+}
+
+// QueryString implements routeselect.Source.
+func (r *wsRequest) QueryString(name string) (string, bool) {
+	if r.conn.Query == nil {
+		return "", false
+	}
+	v, ok := r.conn.Query[name]
+	if !ok || len(v) == 0 {
+		return "", false
+	}
+	return v[len(v)-1], true
+}
+
+// PathParameter implements routeselect.Source; WebSocket routes have none.
+func (r *wsRequest) PathParameter(string) (string, bool) { return "", false }
+
+// Method implements routeselect.Source; WebSocket events have none.
+func (r *wsRequest) Method() string { return "" }
+
+// Path implements routeselect.Source: the stage path of the connection.
+func (r *wsRequest) Path() string { return "/" + r.conn.Stage.Name }
+
+// formatRequestTime formats t as API Gateway's requestTime: 20/Jan/2024:11:55:08 +0000.
+func formatRequestTime(t time.Time) string {
+	var b [26]byte
+	return string(appendRequestTime(b[:0], t))
+}
+
+func appendRequestTime(dst []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(dst, "02/Jan/2006:15:04:05 +0000")
+}
+
+// canonicalHeaderName spells well-known WebSocket headers as clients send them
+// (net/http canonicalises "Sec-WebSocket-Key" to "Sec-Websocket-Key").
+func canonicalHeaderName(k string) string {
+	switch k {
+	case "Sec-Websocket-Key":
+		return "Sec-WebSocket-Key"
+	case "Sec-Websocket-Version":
+		return "Sec-WebSocket-Version"
+	case "Sec-Websocket-Extensions":
+		return "Sec-WebSocket-Extensions"
+	case "Sec-Websocket-Protocol":
+		return "Sec-WebSocket-Protocol"
+	}
+	return k
+}
+
+// hopHeaders are not forwarded to HTTP integrations.
+var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer",
+	"Transfer-Encoding", "Upgrade", "Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions"}
+
+func isHopHeader(k string) bool {
+	for _, h := range hopHeaders {
+		if http.CanonicalHeaderKey(k) == h {
+			return true
+		}
+	}
+	return false
+}

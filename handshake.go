@@ -1,0 +1,86 @@
+package portico
+
+import (
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/portico-gateway/portico/actors"
+	"github.com/portico-gateway/portico/engine"
+	"github.com/portico-gateway/portico/transport"
+)
+
+// Handshake implements transport.WebSocketHandler: it resolves the API and stage, runs $connect and
+// decides the handshake. The connection's actor is spawned only once the 101 is written, so
+// @connections calls made while $connect runs find no connection (410), as in API Gateway.
+func (n *Node) Handshake(r *http.Request) transport.Decision {
+	st, ok := n.engine.Deployment().ResolveStage(r.Host, r.URL.Path)
+	if !ok {
+		return transport.Decision{Status: http.StatusForbidden, Header: jsonHeader(), Body: []byte(`{"message":"Forbidden"}`)}
+	}
+	sourceIP, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		sourceIP = r.RemoteAddr
+	}
+	proto, port := "http", ""
+	if r.TLS != nil {
+		proto = "https"
+	}
+	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if _, p, err := net.SplitHostPort(la.String()); err == nil {
+			port = p
+		}
+	}
+	info := &engine.Connection{
+		ID:           actors.NewConnectionID(n.tag),
+		Stage:        st,
+		ConnectedAt:  time.Now(),
+		DomainName:   r.Host,
+		SourceIP:     sourceIP,
+		UserAgent:    r.UserAgent(),
+		Header:       r.Header,
+		Query:        r.URL.Query(),
+		ListenerPort: port,
+		Proto:        proto,
+		APIKey:       r.Header.Get("X-Api-Key"),
+		Host:         r.Host,
+	}
+	res := n.engine.Connect(r.Context(), info)
+	if res.Status < 200 || res.Status > 299 {
+		return transport.Decision{Status: res.Status, Header: res.Header, Body: res.Body}
+	}
+	return transport.Decision{
+		Status: http.StatusSwitchingProtocols,
+		Header: upgradeHeaders(res.Header),
+		OnUpgraded: func(c *transport.Conn) transport.ConnHandler {
+			info.ForgetHandshake()
+			return n.actors.Open(info, c)
+		},
+		OnFailed: func(error) {
+			info.ForgetHandshake()
+			n.engine.Disconnect(info, 1006, "")
+		},
+	}
+}
+
+// upgradeHeaders keeps the $connect integration's response headers that may go into a 101
+// (Sec-WebSocket-Protocol chosen by the backend among them).
+func upgradeHeaders(h http.Header) http.Header {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, v := range h {
+		switch http.CanonicalHeaderKey(k) {
+		case "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Upgrade",
+			"Sec-Websocket-Accept", "Sec-Websocket-Extensions", "Date", "Keep-Alive":
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func jsonHeader() http.Header {
+	return http.Header{"Content-Type": {"application/json"}}
+}

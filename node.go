@@ -1,0 +1,261 @@
+package portico
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gobwas/ws"
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+
+	"github.com/portico-gateway/portico/actors"
+	"github.com/portico-gateway/portico/engine"
+	"github.com/portico-gateway/portico/engine/config"
+	"github.com/portico-gateway/portico/transport"
+)
+
+// Node is one running Portico node.
+type Node struct {
+	cfg *config.Config
+	log *zap.Logger
+	tag actors.NodeTag
+
+	natsServer  *server.Server
+	natsCleanup func()
+	nc          *nats.Conn
+
+	engine *engine.Engine
+	actors *actors.System
+	client *transport.Server
+	admin  *http.Server
+
+	clientLn net.Listener
+	adminLn  net.Listener
+	ready    atomic.Bool
+	serving  sync.WaitGroup
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+}
+
+// New builds and starts a node from a loaded config: NATS (embedded unless cfg.Node.NATS names a
+// server), the deployment, the actor system and both listeners. It returns once the node serves.
+func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	n = &Node{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			n.closeAll()
+		}
+	}()
+	nodeID := cfg.Node.NodeID
+	if nodeID == "" {
+		nodeID = "node-" + engine.NewRequestID()[:10]
+	}
+	n.tag = actors.TagOf(nodeID)
+
+	if cfg.Node.NATS == "" {
+		n.natsServer, n.natsCleanup, err = startEmbeddedNATS(cfg.Node.NATSListen, cfg.Node.NATSDataDir, "portico-"+n.tag.String(), log.Named("nats"))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if n.nc, err = connectNATS(cfg.Node.NATS, n.natsServer, "portico "+nodeID, log.Named("nats")); err != nil {
+		return nil, err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics, err := engine.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	httpClient := &http.Client{Transport: &http.Transport{
+		Proxy:               nil,
+		MaxIdleConns:        1024,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   false,
+	}}
+	dep, err := engine.Compile(cfg, engine.Deps{NATS: n.nc, HTTP: httpClient})
+	if err != nil {
+		return nil, err
+	}
+	n.engine = engine.New(dep, engine.Options{Logger: log.Named("engine"), Metrics: metrics})
+	wsc := cfg.WebSocket
+	n.actors = actors.NewSystem(n.engine, actors.Options{
+		IdleTimeout:           time.Duration(wsc.IdleTimeout),
+		MaxConnectionDuration: time.Duration(wsc.MaxConnectionDuration),
+		OutboundQueueBytes:    wsc.OutboundQueueBytes,
+		Logger:                log,
+	})
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "portico", Name: "connections",
+		Help: "WebSocket connections open on this node."}, func() float64 { return float64(n.actors.Count()) }))
+
+	n.client, err = transport.New(transport.Config{
+		Limits: transport.Limits{
+			MaxFrameBytes:    wsc.MaxFrameBytes,
+			MaxMessageBytes:  wsc.MaxMessageBytes,
+			WriteTimeout:     time.Duration(wsc.WriteTimeout),
+			HandshakeTimeout: time.Duration(wsc.HandshakeTimeout),
+		},
+		Logger: log.Named("transport"),
+	}, n, http.HandlerFunc(n.serveHTTP))
+	if err != nil {
+		return nil, err
+	}
+	if n.clientLn, err = net.Listen("tcp", cfg.Node.Listen); err != nil {
+		return nil, fmt.Errorf("listen %s: %w", cfg.Node.Listen, err)
+	}
+	if n.adminLn, err = net.Listen("tcp", cfg.Node.Admin); err != nil {
+		return nil, fmt.Errorf("admin listen %s: %w", cfg.Node.Admin, err)
+	}
+	n.admin = &http.Server{Handler: n.adminHandler(reg), ReadHeaderTimeout: 10 * time.Second}
+	n.serving.Add(2)
+	go func() {
+		defer n.serving.Done()
+		if err := n.client.Serve(n.clientLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("client listener stopped", zap.Error(err))
+		}
+	}()
+	go func() {
+		defer n.serving.Done()
+		if err := n.admin.Serve(n.adminLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("admin listener stopped", zap.Error(err))
+		}
+	}()
+	n.ready.Store(true)
+	for _, api := range dep.APIs {
+		stages := make([]string, 0, len(api.Stages))
+		for s := range api.Stages {
+			stages = append(stages, s)
+		}
+		log.Info("serving API", zap.String("name", api.Name), zap.String("apiId", api.ID),
+			zap.String("protocolType", api.ProtocolType), zap.Strings("stages", stages))
+	}
+	log.Info("node serving", zap.String("nodeId", nodeID), zap.String("listen", n.clientLn.Addr().String()),
+		zap.String("admin", n.adminLn.Addr().String()), zap.String("nats", n.NATSURL()))
+	return n, nil
+}
+
+// Addr is the client listener's address.
+func (n *Node) Addr() net.Addr { return n.clientLn.Addr() }
+
+// AdminAddr is the admin listener's address.
+func (n *Node) AdminAddr() net.Addr { return n.adminLn.Addr() }
+
+// NATSURL is the URL backends use to reach this node's NATS (the embedded server's, or the one given).
+func (n *Node) NATSURL() string {
+	if n.natsServer != nil {
+		return n.natsServer.ClientURL()
+	}
+	return n.cfg.Node.NATS
+}
+
+// Engine returns the node's engine.
+func (n *Node) Engine() *engine.Engine { return n.engine }
+
+// Connections returns the node's connection actors.
+func (n *Node) Connections() *actors.System { return n.actors }
+
+// Shutdown drains the node: it stops accepting, closes every client with 1001, waits for each
+// $disconnect, then closes the listeners and NATS. ctx bounds the drain.
+func (n *Node) Shutdown(ctx context.Context) error {
+	n.shutdownOnce.Do(func() {
+		n.ready.Store(false)
+		var errs []error
+		if err := n.client.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop client listener: %w", err))
+		}
+		n.actors.CloseAll(ws.StatusGoingAway, "Going away")
+		if err := n.actors.Wait(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("wait for connections to close: %w", err))
+		}
+		if err := n.engine.Wait(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("wait for $disconnect integrations: %w", err))
+		}
+		n.closeAll()
+		n.serving.Wait()
+		n.shutdownErr = errors.Join(errs...)
+	})
+	return n.shutdownErr
+}
+
+// closeAll releases whatever New had started.
+func (n *Node) closeAll() {
+	if n.client != nil {
+		_ = n.client.Close()
+	} else if n.clientLn != nil {
+		_ = n.clientLn.Close()
+	}
+	if n.admin != nil {
+		_ = n.admin.Close()
+	} else if n.adminLn != nil {
+		_ = n.adminLn.Close()
+	}
+	if n.actors != nil {
+		n.actors.Shutdown()
+	}
+	if n.nc != nil {
+		n.nc.Close()
+	}
+	if n.natsCleanup != nil {
+		n.natsCleanup()
+	}
+}
+
+func (n *Node) adminHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if !n.ready.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"status":"draining"}`))
+			return
+		}
+		if !n.nc.IsConnected() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"status":"nats disconnected"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":"ready"}`))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// serveHTTP answers plain HTTP requests on the client listener. WebSocket APIs take only upgrades.
+func (n *Node) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusNotFound, `{"message":"Not Found"}`)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+// hostOnly strips a port from a Host header value.
+func hostOnly(h string) string {
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+}
