@@ -10,6 +10,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"go.uber.org/zap"
+
+	"github.com/portico-gateway/portico/engine"
 )
 
 // startEmbeddedNATS starts the node's own NATS server with JetStream, listening on addr for backends
@@ -62,18 +64,21 @@ func startEmbeddedNATS(addr, dataDir, name string, log *zap.Logger) (*server.Ser
 
 // connectNATS connects the node to NATS: in-process to the embedded server, or to url. The connection
 // reconnects forever; while it is down, integrations fail fast.
-func connectNATS(url string, ns *server.Server, name string, log *zap.Logger) (*nats.Conn, error) {
+func connectNATS(url string, ns *server.Server, name string, state *engine.NATSState, log *zap.Logger) (*nats.Conn, error) {
 	opts := []nats.Option{
 		nats.Name(name),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(250 * time.Millisecond),
 		nats.RetryOnFailedConnect(true),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			state.Disconnected()
 			log.Warn("NATS disconnected", zap.Error(err))
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
+			state.Reconnected()
 			log.Info("NATS reconnected", zap.String("url", nc.ConnectedUrl()))
 		}),
+		nats.ClosedHandler(func(*nats.Conn) { state.Disconnected() }),
 	}
 	if ns != nil {
 		opts = append(opts, nats.InProcessServer(ns))

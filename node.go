@@ -73,7 +73,8 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 			return nil, err
 		}
 	}
-	if n.nc, err = connectNATS(cfg.Node.NATS, n.natsServer, "portico "+nodeID, log.Named("nats")); err != nil {
+	natsState := engine.NewNATSState()
+	if n.nc, err = connectNATS(cfg.Node.NATS, n.natsServer, "portico "+nodeID, natsState, log.Named("nats")); err != nil {
 		return nil, err
 	}
 
@@ -90,7 +91,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 		IdleConnTimeout:     90 * time.Second,
 		ForceAttemptHTTP2:   false,
 	}}
-	dep, err := engine.Compile(cfg, engine.Deps{NATS: n.nc, HTTP: httpClient})
+	dep, err := engine.Compile(cfg, engine.Deps{NATS: n.nc, NATSState: natsState, HTTP: httpClient})
 	if err != nil {
 		return nil, err
 	}

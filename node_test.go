@@ -88,6 +88,12 @@ func startChat(t *testing.T) (*portico.Node, *backend) {
 	t.Helper()
 	n := testutil.StartNode(t, testutil.LoadConfig(t, chatAPI))
 	nc := testutil.ConnectNATS(t, n.NATSURL())
+	// Drain the node while the backend still answers its $disconnect events.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, n.Shutdown(ctx))
+	})
 	b := &backend{}
 	sub := func(subject string, h func(*nats.Msg)) {
 		_, err := nc.Subscribe(subject, h)
@@ -110,7 +116,10 @@ func startChat(t *testing.T) (*portico.Node, *backend) {
 		ev := b.record(t, m)
 		reply(t, m, events.APIGatewayProxyResponse{StatusCode: 200, Body: "got " + ev.Body})
 	})
-	sub("chat.oneway", func(m *nats.Msg) { b.record(t, m); reply(t, m, events.APIGatewayProxyResponse{StatusCode: 200, Body: "not sent"}) })
+	sub("chat.oneway", func(m *nats.Msg) {
+		b.record(t, m)
+		reply(t, m, events.APIGatewayProxyResponse{StatusCode: 200, Body: "not sent"})
+	})
 	sub("chat.slow", func(m *nats.Msg) { b.record(t, m) }) // never answers
 	require.NoError(t, nc.Flush())
 	return n, b

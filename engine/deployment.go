@@ -52,8 +52,9 @@ type Route struct {
 
 // Deps are what integrations need from the node: the NATS connection and the HTTP client.
 type Deps struct {
-	NATS NATSConn
-	HTTP HTTPDoer
+	NATS      NATSConn
+	NATSState *NATSState
+	HTTP      HTTPDoer
 }
 
 // Compile builds a Deployment from a validated config. Problems (selection expressions, templates)
@@ -138,7 +139,7 @@ func compileRoute(cfg *config.Config, path string, rc *config.Route, deps Deps) 
 	case "MOCK":
 		r.Integration = &mockIntegration{route: r}
 	case "NATS":
-		r.Integration = &natsIntegration{subject: ic.IntegrationURI, nc: deps.NATS}
+		r.Integration = &natsIntegration{subject: ic.IntegrationURI, nc: deps.NATS, state: deps.NATSState}
 	case "HTTP_PROXY", "HTTP":
 		method := ic.IntegrationMethod
 		if method == "" {

@@ -20,6 +20,7 @@ type NATSConn interface {
 type natsIntegration struct {
 	subject string
 	nc      NATSConn
+	state   *NATSState
 }
 
 // Invoke implements Integration.
@@ -27,11 +28,18 @@ func (n *natsIntegration) Invoke(ctx context.Context, r *wsRequest) (*Response, 
 	if n.nc == nil || !n.nc.IsConnected() {
 		return nil, fmt.Errorf("nats %s: %w", n.subject, ErrUnavailable)
 	}
+	ctx, release, down := n.state.bind(ctx)
+	defer release()
+	if down {
+		return nil, fmt.Errorf("nats %s: %w", n.subject, ErrUnavailable)
+	}
 	ev := appendWebSocketEvent(make([]byte, 0, 512+len(r.body)), r)
 	msg := &nats.Msg{Subject: n.subject, Data: ev}
 	reply, err := n.nc.RequestMsgWithContext(ctx, msg)
 	switch {
 	case err == nil:
+	case n.state.down():
+		return nil, fmt.Errorf("nats %s: %w: connection lost", n.subject, ErrUnavailable)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):
 		return nil, fmt.Errorf("nats %s: %w", n.subject, ErrTimeout)
 	case errors.Is(err, nats.ErrNoResponders), errors.Is(err, nats.ErrConnectionClosed),

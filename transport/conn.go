@@ -31,21 +31,20 @@ const (
 // An idle Conn holds no goroutine and no buffer: the poller watches its socket and a worker reads
 // it with a pooled reader when bytes arrive.
 type Conn struct {
-	srv  *Server
-	nc   net.Conn
-	h    ConnHandler
-	frag *fragment // message being assembled; only the owner touches it
+	srv    *Server
+	nc     net.Conn
+	h      ConnHandler
+	frag   *fragment // message being assembled; only the owner touches it
+	reason string    // reported to OnClose; guarded by smu, final once stClosed is set
 
-	smu    sync.Mutex    // guards changes of st, and code and reason until stClosed is set
-	st     atomic.Uint32 // stBusy | stClosed | stArmed; read without smu for quick checks
-	code   ws.StatusCode // reported to OnClose; final once stClosed is set
-	reason string        // reported to OnClose; final once stClosed is set
+	smu sync.Mutex // guards changes of st, and code and reason until stClosed is set
+	wmu sync.Mutex // serialises frame writes; guards wdone
 
-	wmu   sync.Mutex // serialises frame writes; guards wdone
-	wdone bool       // no frame may be written any more (close frame sent or a write failed)
-
-	fd  int32  // socket descriptor, the poller's key
-	seq uint32 // tells this Conn from an earlier one that had the same fd
+	st    atomic.Uint32 // stBusy | stClosed | stArmed; read without smu for quick checks
+	fd    int32         // socket descriptor, the poller's key
+	seq   uint32        // tells this Conn from an earlier one that had the same fd
+	code  ws.StatusCode // reported to OnClose; guarded by smu, final once stClosed is set
+	wdone bool          // no frame may be written any more (close frame sent or a write failed)
 }
 
 // fragment holds a fragmented message while its frames arrive.
@@ -113,7 +112,7 @@ func (c *Conn) release() {
 	}
 	// Re-arming under smu orders it before any teardown's removal from the poller, so a re-arm can
 	// never reach a descriptor that was closed and reused.
-	err := c.srv.poller.arm(c.fd, c.seq, st&stArmed == 0)
+	err := c.srv.poller.arm(c, st&stArmed == 0)
 	if err == nil {
 		st |= stArmed
 	}

@@ -74,16 +74,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close stops accepting, closes every connection (upgraded ones with 1001, after which their
 // handlers see OnClose) and stops the poller and the workers, waiting for them. It waits for
-// OnMessage calls in progress to return.
+// OnMessage calls in progress to return, so it must not be called from a ConnHandler.
 func (s *Server) Close() error {
-	err := s.http.Close()
-
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
-		return err
+		return nil
 	}
 	s.closing = true
+	s.mu.Unlock()
+	err := s.http.Close()
+
+	s.mu.Lock()
 	var open []*Conn
 	for _, c := range s.conns {
 		if c != nil {
@@ -141,7 +143,7 @@ func (s *Server) register(c *Conn) error {
 // is closed, so that its descriptor cannot be reused in between.
 func (s *Server) forget(c *Conn, armed bool) {
 	if armed {
-		s.poller.remove(c.fd)
+		s.poller.remove(c)
 	}
 	s.mu.Lock()
 	if int(c.fd) < len(s.conns) && s.conns[c.fd] == c {

@@ -51,13 +51,18 @@ func (c *Conn) writeClose(body []byte) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if c.wdone {
+		println("DEBUG wdone already", c.fd)
 		return
 	}
 	c.wdone = true
 	if err := c.nc.SetWriteDeadline(time.Now().Add(closeWriteTimeout)); err != nil {
+		println("DEBUG deadline", err.Error())
 		return
 	}
-	_, _ = c.nc.Write(b[:n])
+	_, err := c.nc.Write(b[:n])
+	if err != nil {
+		println("DEBUG write", err.Error())
+	}
 }
 
 // writeBuffer returns a pooled buffer of at least n bytes.

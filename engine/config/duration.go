@@ -50,11 +50,10 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 		if v != math.Trunc(v) {
 			return fmt.Errorf("%v: %s", v, durationForms)
 		}
-		p, err := millis(strconv.FormatFloat(v, 'f', -1, 64))
-		if err != nil {
-			return err
+		if math.Abs(v) > float64(math.MaxInt64/int64(time.Millisecond)) {
+			return fmt.Errorf("%v milliseconds is out of range", v)
 		}
-		*d = p
+		*d = Duration(time.Duration(v) * time.Millisecond)
 		return nil
 	default:
 		return fmt.Errorf("%s, got %s", durationForms, string(b))

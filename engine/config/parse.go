@@ -42,15 +42,12 @@ func Parse(file string, data []byte) (*Config, error) {
 }
 
 // decode parses data into c, indexing positions on the way.
-func decode(c *Config, ix *indexer, data []byte) (err error) {
-	defer func() {
-		// The YAML library is third-party code fed with file contents; a panic in it must come
-		// out as a bad-config error, not take the process down.
-		if r := recover(); r != nil {
-			err = &Errors{{Pos: ix.at(nil), Msg: fmt.Sprintf("cannot parse: %v", r)}}
-		}
-	}()
-	f, err := parser.ParseBytes(jsonTabs(data), 0)
+func decode(c *Config, ix *indexer, data []byte) error {
+	var f *ast.File
+	err := safely(func() (err error) {
+		f, err = parser.ParseBytes(jsonTabs(data), 0)
+		return err
+	})
 	if err != nil {
 		return &Errors{ix.fieldError(err, false)}
 	}
@@ -72,7 +69,7 @@ func decode(c *Config, ix *indexer, data []byte) (err error) {
 	es := Errors(ix.unknownFields(body, reflect.TypeOf(*c), "", 0))
 	ctx := context.WithValue(context.Background(), anchorsKey{}, ix.anchors)
 	dec := yaml.NewDecoder(bytes.NewReader(nil), yaml.Strict())
-	if err := dec.DecodeFromNodeContext(ctx, body, c); err != nil {
+	if err := safely(func() error { return dec.DecodeFromNodeContext(ctx, body, c) }); err != nil {
 		var unknown *yaml.UnknownFieldError
 		switch {
 		case !errors.As(err, &unknown):
@@ -86,6 +83,17 @@ func decode(c *Config, ix *indexer, data []byte) (err error) {
 		return nil
 	}
 	return &es
+}
+
+// safely runs a call into the YAML library, which is third-party code fed with file contents:
+// a panic in it comes out as a bad-config error instead of taking the process down.
+func safely(call func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot parse: %v", r)
+		}
+	}()
+	return call()
 }
 
 // jsonTabs makes valid JSON indented with tabs readable as YAML, which forbids tabs as

@@ -23,9 +23,9 @@ type source struct {
 
 // Locate returns "file:line:col" for a field path like
 // "apis[0].routes[2].integration.integrationUri", falling back to the nearest parent that is
-// written in the file (a missing field points at the mapping it is missing from). It returns ""
-// for a config built in code. Map keys that are not plain words may be written quoted,
-// `stageVariables["a.b"]`, or plain, `stageVariables.a.b`.
+// written in the file (a missing field points at the key of the mapping it is missing from, or
+// at the list item). It returns "" for a config built in code. Map keys that are not plain words
+// may be written quoted, `stageVariables["a.b"]`, or plain, `stageVariables.a.b`.
 func (c *Config) Locate(path string) string {
 	if c == nil || c.src == nil {
 		return ""
@@ -278,7 +278,7 @@ func resolve(ctx context.Context, n ast.Node) ast.Node {
 // follow unwraps anchors and tags and follows aliases to their anchored node. An alias it cannot
 // follow is returned as is.
 func follow(anchors map[string]ast.Node, n ast.Node) ast.Node {
-	for hops := 0; hops < maxUnknownDepth && n != nil; hops++ {
+	for hops := 0; hops < maxDepth && n != nil; hops++ {
 		switch v := n.(type) {
 		case *ast.AnchorNode:
 			n = v.Value

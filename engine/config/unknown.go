@@ -8,14 +8,14 @@ import (
 	"github.com/goccy/go-yaml/ast"
 )
 
-// maxUnknownDepth bounds the walk so aliases cannot make it loop.
-const maxUnknownDepth = 64
+// maxDepth bounds the walks over a document so aliases cannot make them loop.
+const maxDepth = 64
 
 // unknownFields walks a document against the Go type it decodes into and returns every key that
 // names no field, in document order. The decoder stops at the first unknown key (and which one it
 // finds first is not fixed); this walk lets one run report all of them.
 func (ix *indexer) unknownFields(n ast.Node, t reflect.Type, path string, depth int) []FieldError {
-	if n == nil || depth > maxUnknownDepth {
+	if n == nil || depth > maxDepth {
 		return nil
 	}
 	for t.Kind() == reflect.Pointer {

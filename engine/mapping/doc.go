@@ -45,7 +45,7 @@
 // non-ASCII character as \uXXXX UTF-16 units); urlEncode and urlDecode follow Java's URLEncoder and
 // URLDecoder in UTF-8 (space is `+`); base64Encode and base64Decode use the standard alphabet, and
 // base64Decode accepts unpadded input. A literal argument is evaluated when the template is compiled.
-// Invalid input to base64Decode or urlDecode makes Render fail with an *Error.
+// Invalid input to base64Decode or urlDecode makes Render fail with an *Error (Parse, for a literal).
 //
 // # Rejected
 //

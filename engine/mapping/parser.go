@@ -172,7 +172,7 @@ func (p *parser) reference(i, depth int) (*node, int, error) {
 			return nil, 0, p.syntaxError(j, "member ."+name+" after "+src[i:j]+" is not supported")
 		}
 	}
-	if !undefined && j < len(src) && src[j] == '[' {
+	if !undefined && !formal && j < len(src) && src[j] == '[' {
 		return nil, 0, p.syntaxError(j, "index notation after "+src[i:j]+" is not supported")
 	}
 	n.src = src[i:j]

@@ -80,7 +80,7 @@ func TestParseRejectsUnsupportedConstructsWithPosition(t *testing.T) {
 		{"util with interpolation", `$util.urlEncode("id $context.requestId")`, 1, 21, "reference inside a \"...\" string is not supported"},
 		{"util with invalid literal", "\n $util.base64Decode('***')", 2, 2, "$util.base64Decode: illegal base64 data"},
 		{"util with an error inside its argument", `$util.urlEncode($input.foo)`, 1, 24, "$input.foo is not supported"},
-		{"util nested too deep", nested(maxUtilDepth+1), 1, 1 + 16*len("$util.urlEncode("), "nested more than 16 deep"},
+		{"util nested too deep", nested(maxUtilDepth + 1), 1, 1 + 16*len("$util.urlEncode("), "nested more than 16 deep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

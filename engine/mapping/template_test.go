@@ -88,6 +88,7 @@ func TestRenderProducesExpectedOutput(t *testing.T) {
 		{"formal notation with a method", `${input.json('$.action')}`, sampleBody, `"sendmessage"`},
 		{"formal missing renders its source", `${context.nope}`, ``, `${context.nope}`},
 		{"formal followed by dot name is literal", `${context.stage}.x`, ``, `prod.x`},
+		{"formal followed by a bracket is literal", `${context.stage}[0]`, ``, `prod[0]`},
 		{"quiet missing renders empty", `[$!context.nope]`, ``, `[]`},
 		{"quiet formal missing renders empty", `[$!{context.nope}]`, ``, `[]`},
 		{"quiet present renders the value", `$!context.stage $!{stageVariables.color}`, ``, `prod blue`},

@@ -10,11 +10,11 @@ import (
 	_ "github.com/goccy/go-yaml"
 	_ "github.com/nats-io/nats-server/v2/server"
 	_ "github.com/nats-io/nats.go"
+	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/spf13/cobra"
 	_ "github.com/stretchr/testify/require"
 	_ "github.com/tidwall/gjson"
 	_ "go.uber.org/goleak"
 	_ "go.uber.org/zap"
 	_ "golang.org/x/sys/unix"
-	_ "github.com/prometheus/client_golang/prometheus"
 )

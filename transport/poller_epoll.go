@@ -1,3 +1,5 @@
+//go:build linux && !portico_portable_poller
+
 package transport
 
 import (
@@ -7,6 +9,9 @@ import (
 
 	"golang.org/x/sys/unix"
 )
+
+// idleWithoutGoroutine tells that idle connections hold no goroutine with this poller.
+const idleWithoutGoroutine = true
 
 // pollEvents is how many readiness events one wait returns at most.
 const pollEvents = 256
@@ -38,8 +43,10 @@ func newPoller() (*poller, error) {
 	return &poller{epfd: epfd, wakefd: wakefd}, nil
 }
 
-// arm asks for one readiness event of fd, which carries seq back. add registers fd first.
-func (p *poller) arm(fd int32, seq uint32, add bool) error {
+// arm asks for one readiness event of c's socket, which carries c's fd and seq back. add
+// registers the socket first.
+func (p *poller) arm(c *Conn, add bool) error {
+	fd, seq := c.fd, c.seq
 	op := unix.EPOLL_CTL_MOD
 	if add {
 		op = unix.EPOLL_CTL_ADD
@@ -55,9 +62,9 @@ func (p *poller) arm(fd int32, seq uint32, add bool) error {
 	return nil
 }
 
-// remove unregisters fd. It must run before fd is closed.
-func (p *poller) remove(fd int32) {
-	_ = unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, int(fd), nil)
+// remove unregisters c's socket. It must run before the socket is closed.
+func (p *poller) remove(c *Conn) {
+	_ = unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, int(c.fd), nil)
 }
 
 // wait calls ready for each readiness event until stop is called.
