@@ -24,6 +24,8 @@ const (
 	stClosed
 	// stArmed: the socket is registered with the poller.
 	stArmed
+	// stSending: the closer is writing a close frame, holding wmu; teardown waits for it.
+	stSending
 )
 
 // Conn is one upgraded WebSocket connection. Its methods are safe for concurrent use.
@@ -129,19 +131,32 @@ func (c *Conn) release() {
 // when it was idle; otherwise its owner tears it down when its turn ends, and a read it is blocked
 // in is interrupted.
 func (c *Conn) shut(code ws.StatusCode, reason string, body []byte, send bool) {
+	if send {
+		// Held from before the close is visible until the frame is out: an owner that sees the
+		// close and tears down waits for the frame instead of closing the socket under it.
+		c.wmu.Lock()
+	}
 	c.smu.Lock()
 	st := c.st.Load()
 	if st&stClosed != 0 {
 		c.smu.Unlock()
+		if send {
+			c.wmu.Unlock()
+		}
 		return
 	}
 	c.code, c.reason = code, reason
 	own := st&stBusy == 0
-	c.st.Store(st | stClosed | stBusy)
+	st |= stClosed | stBusy
+	if send {
+		st |= stSending
+	}
+	c.st.Store(st)
 	c.smu.Unlock()
 
 	if send {
-		c.writeClose(body)
+		c.writeCloseLocked(body)
+		c.wmu.Unlock()
 	}
 	if own {
 		c.teardown()
@@ -161,7 +176,12 @@ func (c *Conn) interruptRead() {
 // teardown removes a closing connection from the poller, closes its socket and reports OnClose.
 // Only the owner calls it, once.
 func (c *Conn) teardown() {
-	c.srv.forget(c, c.st.Load()&stArmed != 0)
+	st := c.st.Load()
+	if st&stSending != 0 {
+		c.wmu.Lock() // wait until the close frame is out
+		c.wmu.Unlock()
+	}
+	c.srv.forget(c, st&stArmed != 0)
 	_ = c.nc.Close()
 	c.frag = nil
 	c.h.OnClose(c.code, c.reason)

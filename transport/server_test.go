@@ -208,7 +208,6 @@ func TestServerCloseClosesEveryConnectionWithGoingAway(t *testing.T) {
 	require.Zero(t, srv.Connections())
 	for i := range n {
 		recs[i].requireClosed(t, ws.StatusGoingAway, "")
-		t.Log("client", i)
 		clients[i].requireClose(t, ws.StatusGoingAway)
 		_ = clients[i].nc.Close()
 	}

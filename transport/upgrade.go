@@ -78,7 +78,9 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, d Decision) err
 	c := &Conn{srv: s, nc: nc, fd: fd}
 	c.st.Store(stBusy) // this goroutine owns c until release
 	if err := s.register(c); err != nil {
-		c.writeClose([]byte{byte(ws.StatusGoingAway >> 8), byte(ws.StatusGoingAway & 0xff)})
+		c.wmu.Lock()
+		c.writeCloseLocked([]byte{byte(ws.StatusGoingAway >> 8), byte(ws.StatusGoingAway & 0xff)})
+		c.wmu.Unlock()
 		_ = nc.Close()
 		return fmt.Errorf("upgrade: %w", err)
 	}

@@ -41,28 +41,20 @@ func (c *Conn) writeFrame(op ws.OpCode, p []byte) error {
 	return nil
 }
 
-// writeClose writes a close frame with payload body (at most 125 bytes), once, with a short
-// deadline. No frame is written after it.
-func (c *Conn) writeClose(body []byte) {
-	var b [maxHeaderBytes + ws.MaxControlFramePayloadSize]byte
-	n := putHeader(b[:], ws.OpClose, len(body))
-	n += copy(b[n:], body)
-
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
+// writeCloseLocked writes a close frame with payload body (at most 125 bytes), once, with a short
+// deadline. No frame is written after it. Must hold wmu.
+func (c *Conn) writeCloseLocked(body []byte) {
 	if c.wdone {
-		println("DEBUG wdone already", c.fd)
 		return
 	}
 	c.wdone = true
+	var b [maxHeaderBytes + ws.MaxControlFramePayloadSize]byte
+	n := putHeader(b[:], ws.OpClose, len(body))
+	n += copy(b[n:], body)
 	if err := c.nc.SetWriteDeadline(time.Now().Add(closeWriteTimeout)); err != nil {
-		println("DEBUG deadline", err.Error())
 		return
 	}
-	_, err := c.nc.Write(b[:n])
-	if err != nil {
-		println("DEBUG write", err.Error())
-	}
+	_, _ = c.nc.Write(b[:n])
 }
 
 // writeBuffer returns a pooled buffer of at least n bytes.
