@@ -2,11 +2,11 @@ package portico
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/portico-gateway/portico/actors"
+	"github.com/portico-gateway/portico/callbacks"
 	"github.com/portico-gateway/portico/engine"
 	"github.com/portico-gateway/portico/engine/config"
 	"github.com/portico-gateway/portico/transport"
@@ -35,10 +36,12 @@ type Node struct {
 	natsCleanup func()
 	nc          *nats.Conn
 
-	engine *engine.Engine
-	actors *actors.System
-	client *transport.Server
-	admin  *http.Server
+	engine     *engine.Engine
+	actors     *actors.System
+	callbacks  *callbacks.Service
+	membership *callbacks.Membership
+	client     *transport.Server
+	admin      *http.Server
 
 	clientLn net.Listener
 	adminLn  net.Listener
@@ -103,6 +106,18 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 		OutboundQueueBytes:    wsc.OutboundQueueBytes,
 		Logger:                log,
 	})
+	creds := make([]callbacks.Credential, 0, len(cfg.ConnectionsAPI.Credentials))
+	for _, c := range cfg.ConnectionsAPI.Credentials {
+		creds = append(creds, callbacks.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey})
+	}
+	if n.callbacks, err = callbacks.NewService(n.actors, n.tag, n.nc, callbacks.Options{
+		Credentials: creds, Logger: log.Named("callbacks"),
+	}); err != nil {
+		return nil, err
+	}
+	if n.membership, err = callbacks.Join(n.nc, nodeID, n.tag.String(), n.actors.Count, 0, log.Named("cluster")); err != nil {
+		return nil, err
+	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "portico", Name: "connections",
 		Help: "WebSocket connections open on this node."}, func() float64 { return float64(n.actors.Count()) }))
 
@@ -166,6 +181,9 @@ func (n *Node) NATSURL() string {
 	return n.cfg.Node.NATS
 }
 
+// Peers returns the nodes this node sees on its NATS cluster, itself included.
+func (n *Node) Peers() []callbacks.Peer { return n.membership.Peers() }
+
 // Engine returns the node's engine.
 func (n *Node) Engine() *engine.Engine { return n.engine }
 
@@ -181,6 +199,8 @@ func (n *Node) Shutdown(ctx context.Context) error {
 		if err := n.client.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("stop client listener: %w", err))
 		}
+		n.membership.Close()
+		_ = n.callbacks.Close()
 		n.actors.CloseAll(ws.StatusGoingAway, "Going away")
 		if err := n.actors.Wait(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("wait for connections to close: %w", err))
@@ -206,6 +226,12 @@ func (n *Node) closeAll() {
 		_ = n.admin.Close()
 	} else if n.adminLn != nil {
 		_ = n.adminLn.Close()
+	}
+	if n.membership != nil {
+		n.membership.Close()
+	}
+	if n.callbacks != nil {
+		_ = n.callbacks.Close()
 	}
 	if n.actors != nil {
 		n.actors.Shutdown()
@@ -238,12 +264,21 @@ func (n *Node) adminHandler(reg *prometheus.Registry) http.Handler {
 		}
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
+	mux.HandleFunc("GET /nodes", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(n.membership.Peers())
+	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return mux
 }
 
-// serveHTTP answers plain HTTP requests on the client listener. WebSocket APIs take only upgrades.
+// serveHTTP answers plain HTTP requests on the client listener: the @connections API; WebSocket APIs
+// take only upgrades.
 func (n *Node) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, _, ok := callbacks.ParsePath(r.URL.EscapedPath()); ok {
+		n.callbacks.ServeHTTP(w, r)
+		return
+	}
 	writeJSON(w, http.StatusNotFound, `{"message":"Not Found"}`)
 }
 
@@ -251,12 +286,4 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
-}
-
-// hostOnly strips a port from a Host header value.
-func hostOnly(h string) string {
-	if host, _, err := net.SplitHostPort(h); err == nil {
-		return host
-	}
-	return strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
 }

@@ -43,6 +43,7 @@ type Connection struct {
 	lastActive atomic.Int64 // unix nanoseconds of the last message from the client
 	queued     atomic.Int64 // bytes posted to the actor and not yet written
 	closed     atomic.Bool  // set once the socket has ended
+	overflowed atomic.Bool  // set when the outbound queue overflowed and the close began
 
 	timerMu sync.Mutex
 	timer   *time.Timer
@@ -62,13 +63,17 @@ func (c *Connection) LastActiveAt() time.Time { return time.Unix(0, c.lastActive
 // closed (1008) and ErrQueueFull returned; once closed, Post returns ErrGone. payload must not be
 // modified afterwards.
 func (c *Connection) Post(payload []byte) error {
-	if c.closed.Load() {
+	if c.closed.Load() || c.overflowed.Load() {
 		return ErrGone
 	}
-	if n := c.queued.Add(int64(len(payload))); n > int64(c.sys.opts.OutboundQueueBytes) {
+	// A message alone in the queue always fits, however large: the bound is on what piles up.
+	if n := c.queued.Add(int64(len(payload))); n > int64(c.sys.opts.OutboundQueueBytes) && n != int64(len(payload)) {
 		c.queued.Add(-int64(len(payload)))
-		c.sys.log.Debug("outbound queue full", zapID(c.info.ID))
-		_ = c.sock.Close(CloseQueueFull, "outbound queue full")
+		if c.overflowed.CompareAndSwap(false, true) {
+			c.sys.log.Debug("outbound queue full", zapID(c.info.ID))
+			// Closing may wait briefly for a write blocked on this very client; the poster must not.
+			go func() { _ = c.sock.Close(CloseQueueFull, "outbound queue full") }()
+		}
 		return ErrQueueFull
 	}
 	c.sys.as.Root.Send(c.pid, &outbound{payload: payload})

@@ -6,14 +6,17 @@ import (
 	"encoding/base64"
 )
 
-// NodeTagLen is the length in bytes of the node tag at the front of every connection id.
-const NodeTagLen = 5
+// NodeTagLen is the length in bytes of the node tag at the front of every connection id. Six bytes
+// encode to exactly eight base64 characters, so the tag can be read off an id as text: id[:8].
+const NodeTagLen = 6
+
+// TagTextLen is the length of a node tag as text, and of the prefix of a connection id that names it.
+const TagTextLen = 8
 
 // randomLen is the number of random bytes in a connection id (96 bits).
 const randomLen = 12
 
-// idLen is the length of an encoded connection id: 17 bytes in URL-safe base64, 24 characters
-// ending in "=", in the style of API Gateway's connection ids.
+// idLen is the length of an encoded connection id: 18 bytes in unpadded URL-safe base64.
 const idLen = 24
 
 // NodeTag is the short, stable tag of a node's id carried by every connection id the node issues, so
@@ -28,20 +31,22 @@ func TagOf(nodeID string) NodeTag {
 	return t
 }
 
-// String returns the tag as URL-safe base64 without padding, usable in a NATS subject.
+// String returns the tag as URL-safe base64: eight characters, usable in a NATS subject, and the
+// first eight characters of every connection id the node issues.
 func (t NodeTag) String() string {
 	return base64.RawURLEncoding.EncodeToString(t[:])
 }
 
 // NewConnectionID returns a new connection id owned by the node with tag t: the tag followed by 96
-// random bits from crypto/rand, so ids cannot be guessed.
+// random bits from crypto/rand, so ids cannot be guessed. Ids use the URL-safe alphabet (A-Z a-z 0-9
+// - _), so they fit URL paths and NATS subject tokens as they are.
 func NewConnectionID(t NodeTag) string {
 	var b [NodeTagLen + randomLen]byte
 	copy(b[:], t[:])
 	// crypto/rand.Read never returns an error: it crashes the program rather than hand out
 	// predictable bytes.
 	_, _ = rand.Read(b[NodeTagLen:])
-	return base64.URLEncoding.EncodeToString(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // ParseConnectionID returns the tag of the node that owns id. ok is false for anything that is not a
@@ -50,8 +55,8 @@ func ParseConnectionID(id string) (t NodeTag, ok bool) {
 	if len(id) != idLen {
 		return t, false
 	}
-	var b [NodeTagLen + randomLen + 1]byte
-	n, err := base64.URLEncoding.Decode(b[:], []byte(id))
+	var b [NodeTagLen + randomLen]byte
+	n, err := base64.RawURLEncoding.Decode(b[:], []byte(id))
 	if err != nil || n != NodeTagLen+randomLen {
 		return t, false
 	}

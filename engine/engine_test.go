@@ -16,7 +16,7 @@ func testConnection() *Connection {
 	api := &API{ID: "abcdef1234", Name: "chat", Routes: map[string]*Route{}}
 	st := &Stage{API: api, Name: "prod", Variables: map[string]string{"color": "blue"}}
 	return &Connection{
-		ID: "AAAAAAAAAAAAAAAAAAAAAAA=", Stage: st, ConnectedAt: time.UnixMilli(1705751697419),
+		ID: "AAAAAAAAAAAAAAAAAAAAAAAA", Stage: st, ConnectedAt: time.UnixMilli(1705751697419),
 		DomainName: "abcdef1234.execute-api.us-east-1.amazonaws.com", SourceIP: "203.0.113.7", UserAgent: "Mozilla/5.0",
 		Header: http.Header{"Sec-Websocket-Key": {"k=="}, "Sec-Websocket-Version": {"13"}, "X-Multi": {"a", "b"}},
 		Query:  url.Values{"token": {"abc"}}, ListenerPort: "443", Proto: "https",
@@ -41,7 +41,7 @@ func TestMessageEventMatchesAPIGatewayShape(t *testing.T) {
 	require.Equal(t, `{"requestContext":{"routeKey":"sendmessage","messageId":"R1knPc2ntjMCFIA=","eventType":"MESSAGE",`+
 		`"extendedRequestId":"R1knPH17NjMFftw=","requestTime":"20/Jan/2024:11:55:00 +0000","messageDirection":"IN","stage":"prod",`+
 		`"connectedAt":1705751697419,"requestTimeEpoch":1705751700453,"identity":{"userAgent":"Mozilla/5.0","sourceIp":"203.0.113.7"},`+
-		`"requestId":"R1knPH17NjMFftw=","domainName":"abcdef1234.execute-api.us-east-1.amazonaws.com","connectionId":"AAAAAAAAAAAAAAAAAAAAAAA=",`+
+		`"requestId":"R1knPH17NjMFftw=","domainName":"abcdef1234.execute-api.us-east-1.amazonaws.com","connectionId":"AAAAAAAAAAAAAAAAAAAAAAAA",`+
 		`"apiId":"abcdef1234"},"body":"{\"action\":\"sendmessage\",\"data\":\"hi\"}","stageVariables":{"color":"blue"},"isBase64Encoded":false}`,
 		string(raw))
 	var ev events.APIGatewayWebsocketProxyRequest

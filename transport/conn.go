@@ -24,7 +24,7 @@ const (
 	stClosed
 	// stArmed: the socket is registered with the poller.
 	stArmed
-	// stSending: the closer is writing a close frame, holding wmu; teardown waits for it.
+	// stSending: the closer is writing a close frame; teardown waits for frameOut.
 	stSending
 )
 
@@ -47,6 +47,8 @@ type Conn struct {
 	seq   uint32        // tells this Conn from an earlier one that had the same fd
 	code  ws.StatusCode // reported to OnClose; guarded by smu, final once stClosed is set
 	wdone bool          // no frame may be written any more (close frame sent or a write failed)
+
+	frameOut chan struct{} // closed once the close frame is out; set with stSending, under smu
 }
 
 // fragment holds a fragmented message while its frames arrive.
@@ -131,32 +133,32 @@ func (c *Conn) release() {
 // when it was idle; otherwise its owner tears it down when its turn ends, and a read it is blocked
 // in is interrupted.
 func (c *Conn) shut(code ws.StatusCode, reason string, body []byte, send bool) {
-	if send {
-		// Held from before the close is visible until the frame is out: an owner that sees the
-		// close and tears down waits for the frame instead of closing the socket under it.
-		c.wmu.Lock()
-	}
 	c.smu.Lock()
 	st := c.st.Load()
 	if st&stClosed != 0 {
 		c.smu.Unlock()
-		if send {
-			c.wmu.Unlock()
-		}
 		return
 	}
 	c.code, c.reason = code, reason
 	own := st&stBusy == 0
 	st |= stClosed | stBusy
 	if send {
+		c.frameOut = make(chan struct{})
 		st |= stSending
 	}
 	c.st.Store(st)
 	c.smu.Unlock()
 
 	if send {
+		if !c.wmu.TryLock() {
+			// A write is under way, perhaps blocked on a client that does not read: cut it short
+			// rather than wait out its deadline. The closer must never hang on a client.
+			_ = c.nc.SetWriteDeadline(time.Now().Add(closeWriteTimeout))
+			c.wmu.Lock()
+		}
 		c.writeCloseLocked(body)
 		c.wmu.Unlock()
+		close(c.frameOut)
 	}
 	if own {
 		c.teardown()
@@ -178,8 +180,7 @@ func (c *Conn) interruptRead() {
 func (c *Conn) teardown() {
 	st := c.st.Load()
 	if st&stSending != 0 {
-		c.wmu.Lock() // wait until the close frame is out
-		c.wmu.Unlock()
+		<-c.frameOut // the close frame goes out before the socket closes
 	}
 	c.srv.forget(c, st&stArmed != 0)
 	_ = c.nc.Close()

@@ -4,6 +4,9 @@ package deps
 import (
 	_ "github.com/asynkron/protoactor-go/actor"
 	_ "github.com/aws/aws-lambda-go/events"
+	_ "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	_ "github.com/aws/aws-sdk-go-v2/credentials"
+	_ "github.com/aws/aws-sdk-go-v2/service/apigatewaymanagementapi"
 	_ "github.com/coder/websocket"
 	_ "github.com/gobwas/ws"
 	_ "github.com/gobwas/ws/wsutil"

@@ -1,0 +1,108 @@
+package callbacks
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// ParsePath recognises an @connections path, /{stage}/@connections/{connectionId}, in its escaped
+// form (r.URL.EscapedPath()): the SDKs send the @ as %40 and escape the id, which may hold any bytes.
+func ParsePath(escaped string) (stage, id string, ok bool) {
+	rest := strings.TrimPrefix(escaped, "/")
+	stage, rest, found := strings.Cut(rest, "/")
+	if !found || stage == "" {
+		return "", "", false
+	}
+	var coll string
+	coll, rest, found = strings.Cut(rest, "/")
+	if !found || (coll != "@connections" && !strings.EqualFold(coll, "%40connections")) || rest == "" || strings.Contains(rest, "/") {
+		return "", "", false
+	}
+	var err error
+	if stage, err = url.PathUnescape(stage); err != nil {
+		return "", "", false
+	}
+	if id, err = url.PathUnescape(rest); err != nil {
+		return "", "", false
+	}
+	return stage, id, true
+}
+
+// ServeHTTP serves PostToConnection (POST), GetConnection (GET) and DeleteConnection (DELETE) as
+// API Gateway's management API does, for paths ParsePath accepts.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Amzn-Requestid", uuid.NewString())
+	stage, id, ok := ParsePath(r.URL.EscapedPath())
+	if !ok {
+		writeError(w, ErrForbidden)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxPostBytes+1))
+	if err != nil {
+		writeError(w, ErrBadRequest)
+		return
+	}
+	if err := s.authorize(r, body); err != nil {
+		writeError(w, ErrForbidden)
+		return
+	}
+	ctx := r.Context()
+	switch r.Method {
+	case http.MethodPost:
+		if len(body) > MaxPostBytes {
+			writeError(w, ErrPayloadTooLarge)
+			return
+		}
+		if err := s.Post(ctx, stage, id, body); err != nil {
+			writeError(w, asError(err))
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	case http.MethodGet:
+		info, err := s.Get(ctx, stage, id)
+		if err != nil {
+			writeError(w, asError(err))
+			return
+		}
+		data, _ := json.Marshal(info)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(data)
+	case http.MethodDelete:
+		if err := s.Delete(ctx, stage, id); err != nil {
+			writeError(w, asError(err))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeError(w, ErrForbidden)
+	}
+}
+
+// authorize accepts SigV4-signed requests when credentials are configured, else loopback callers only.
+func (s *Service) authorize(r *http.Request, body []byte) error {
+	if s.verifier != nil {
+		return s.verifier.Verify(r, body)
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return errors.New("only loopback callers are allowed without configured credentials")
+	}
+	return nil
+}
+
+func writeError(w http.ResponseWriter, e *Error) {
+	w.Header().Set("X-Amzn-Errortype", e.Type)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(e.body())
+}

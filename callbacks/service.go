@@ -1,0 +1,241 @@
+package callbacks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gobwas/ws"
+	"github.com/nats-io/nats.go"
+	"go.uber.org/zap"
+
+	"github.com/portico-gateway/portico/actors"
+)
+
+// MaxPostBytes is the largest message PostToConnection accepts (API Gateway's 128 KiB).
+const MaxPostBytes = 128 << 10
+
+// stageHeader carries the stage of an HTTP @connections call to the owning node.
+const stageHeader = "Portico-Stage"
+
+// Options configure a Service.
+type Options struct {
+	// Credentials the HTTP API accepts; empty means only loopback callers are allowed.
+	Credentials []Credential
+	// RemoteTimeout bounds a call forwarded to another node. Zero means 5 seconds.
+	RemoteTimeout time.Duration
+	Logger        *zap.Logger
+}
+
+// Service serves the @connections API of one node: over HTTP on the client listener, and over NATS on
+// the node's subject for calls from backends and other nodes.
+type Service struct {
+	conns    *actors.System
+	tag      actors.NodeTag
+	nc       *nats.Conn
+	sub      *nats.Subscription
+	verifier *Verifier
+	timeout  time.Duration
+	log      *zap.Logger
+}
+
+// NewService starts answering the node's NATS subject.
+func NewService(conns *actors.System, tag actors.NodeTag, nc *nats.Conn, opts Options) (*Service, error) {
+	s := &Service{conns: conns, tag: tag, nc: nc, timeout: opts.RemoteTimeout, log: opts.Logger}
+	if s.timeout <= 0 {
+		s.timeout = 5 * time.Second
+	}
+	if s.log == nil {
+		s.log = zap.NewNop()
+	}
+	if len(opts.Credentials) > 0 {
+		s.verifier = NewVerifier(opts.Credentials, 0)
+	}
+	sub, err := nc.Subscribe(nodeSubject(tag), s.serveNATS)
+	if err != nil {
+		return nil, fmt.Errorf("subscribe %s: %w", nodeSubject(tag), err)
+	}
+	// A post is only queued here, never written, so the pending limits guard against bursts only.
+	if err := sub.SetPendingLimits(1<<20, 1<<30); err != nil {
+		return nil, err
+	}
+	s.sub = sub
+	return s, nil
+}
+
+// Close stops answering NATS calls.
+func (s *Service) Close() error {
+	if s.sub == nil {
+		return nil
+	}
+	return s.sub.Unsubscribe()
+}
+
+// Post sends data to a connection on any node. stage, when not empty, must be the connection's stage.
+func (s *Service) Post(ctx context.Context, stage, id string, data []byte) error {
+	if len(data) > MaxPostBytes {
+		return ErrPayloadTooLarge
+	}
+	if s.isLocal(id) {
+		return s.postLocal(stage, id, data)
+	}
+	_, err := s.remote(ctx, OpPost, stage, id, data)
+	return err
+}
+
+// Get describes a connection on any node.
+func (s *Service) Get(ctx context.Context, stage, id string) (*ConnectionInfo, error) {
+	if s.isLocal(id) {
+		return s.getLocal(stage, id)
+	}
+	rep, err := s.remote(ctx, OpGet, stage, id, nil)
+	if err != nil {
+		return nil, err
+	}
+	return rep.Connection, nil
+}
+
+// Delete closes a connection on any node; its $disconnect follows.
+func (s *Service) Delete(ctx context.Context, stage, id string) error {
+	if s.isLocal(id) {
+		return s.deleteLocal(stage, id)
+	}
+	_, err := s.remote(ctx, OpDelete, stage, id, nil)
+	return err
+}
+
+func (s *Service) isLocal(id string) bool {
+	tag, ok := actors.ParseConnectionID(id)
+	return ok && tag == s.tag
+}
+
+func (s *Service) lookup(stage, id string) (*actors.Connection, error) {
+	c, ok := s.conns.Get(id)
+	if !ok || (stage != "" && c.Info().Stage.Name != stage) {
+		return nil, ErrGone
+	}
+	return c, nil
+}
+
+func (s *Service) postLocal(stage, id string, data []byte) error {
+	c, err := s.lookup(stage, id)
+	if err != nil {
+		return err
+	}
+	switch err := c.Post(data); {
+	case err == nil:
+		return nil
+	case errors.Is(err, actors.ErrQueueFull):
+		return ErrLimitExceeded
+	default:
+		return ErrGone
+	}
+}
+
+func (s *Service) getLocal(stage, id string) (*ConnectionInfo, error) {
+	c, err := s.lookup(stage, id)
+	if err != nil {
+		return nil, err
+	}
+	info := c.Info()
+	return &ConnectionInfo{ConnectedAt: info.ConnectedAt, SourceIP: info.SourceIP, UserAgent: info.UserAgent,
+		LastActiveAt: c.LastActiveAt()}, nil
+}
+
+func (s *Service) deleteLocal(stage, id string) error {
+	c, err := s.lookup(stage, id)
+	if err != nil {
+		return err
+	}
+	c.Close(ws.StatusNormalClosure, "")
+	return nil
+}
+
+// reply is the NATS answer to an @connections call.
+type reply struct {
+	StatusCode int             `json:"statusCode"`
+	ErrorType  string          `json:"errorType,omitempty"`
+	Message    *string         `json:"message,omitempty"`
+	Connection *ConnectionInfo `json:"connection,omitempty"`
+}
+
+func (r *reply) err() error {
+	if r.StatusCode < 300 {
+		return nil
+	}
+	return &Error{Status: r.StatusCode, Type: r.ErrorType, Message: r.Message}
+}
+
+// remote forwards a call to the node that owns id: one NATS request on that node's subject. A node
+// that is gone has no subscriber, so the call answers ErrGone at once.
+func (s *Service) remote(ctx context.Context, op, stage, id string, data []byte) (*reply, error) {
+	subject, ok := Subject(op, id)
+	if !ok {
+		return nil, ErrGone
+	}
+	if !s.nc.IsConnected() {
+		return nil, ErrUnavailable
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	msg := &nats.Msg{Subject: subject, Data: data}
+	if stage != "" {
+		msg.Header = nats.Header{stageHeader: []string{stage}}
+	}
+	m, err := s.nc.RequestMsgWithContext(ctx, msg)
+	switch {
+	case errors.Is(err, nats.ErrNoResponders):
+		return nil, ErrGone
+	case err != nil:
+		s.log.Debug("forwarding @connections call failed", zap.String("subject", subject), zap.Error(err))
+		return nil, ErrUnavailable
+	}
+	var rep reply
+	if err := json.Unmarshal(m.Data, &rep); err != nil {
+		return nil, fmt.Errorf("%w: bad reply from owning node: %v", ErrUnavailable, err)
+	}
+	return &rep, rep.err()
+}
+
+// serveNATS answers calls for connections this node owns, from backends and from other nodes.
+// Calls without a reply subject are carried out without an answer (fire-and-forget posts).
+func (s *Service) serveNATS(m *nats.Msg) {
+	op, id, ok := parseSubject(m.Subject)
+	stage := m.Header.Get(stageHeader)
+	var rep reply
+	var err error
+	switch {
+	case !ok || !s.isLocal(id):
+		err = ErrGone
+	case op == OpPost:
+		if len(m.Data) > MaxPostBytes {
+			err = ErrPayloadTooLarge
+		} else {
+			// The message's data is not reused by the NATS client after the handler returns.
+			err = s.postLocal(stage, id, m.Data)
+		}
+	case op == OpGet:
+		rep.Connection, err = s.getLocal(stage, id)
+	case op == OpDelete:
+		err = s.deleteLocal(stage, id)
+	default:
+		err = ErrBadRequest
+	}
+	if m.Reply == "" {
+		return
+	}
+	rep.StatusCode = 200
+	if op == OpDelete {
+		rep.StatusCode = 204
+	}
+	if err != nil {
+		e := asError(err)
+		rep = reply{StatusCode: e.Status, ErrorType: e.Type, Message: e.Message}
+	}
+	data, _ := json.Marshal(&rep)
+	if err := m.Respond(data); err != nil {
+		s.log.Debug("answering @connections call failed", zap.Error(err))
+	}
+}
