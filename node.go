@@ -28,9 +28,10 @@ import (
 
 // Node is one running Portico node.
 type Node struct {
-	cfg *config.Config
-	log *zap.Logger
-	tag actors.NodeTag
+	cfg  *config.Config
+	log  *zap.Logger
+	tag  actors.NodeTag
+	deps engine.Deps
 
 	natsServer  *server.Server
 	natsCleanup func()
@@ -87,18 +88,21 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	httpClient := &http.Client{Transport: &http.Transport{
+	backends := &http.Transport{
 		Proxy:               nil,
-		MaxIdleConns:        1024,
-		MaxIdleConnsPerHost: 256,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        4096,
+		MaxIdleConnsPerHost: 1024,
 		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
 		ForceAttemptHTTP2:   false,
-	}}
-	dep, err := engine.Compile(cfg, engine.Deps{NATS: n.nc, NATSState: natsState, HTTP: httpClient})
+	}
+	n.deps = engine.Deps{NATS: n.nc, NATSState: natsState, HTTP: &http.Client{Transport: backends}, Transport: backends}
+	dep, err := engine.Compile(cfg, n.deps)
 	if err != nil {
 		return nil, err
 	}
-	n.engine = engine.New(dep, engine.Options{Logger: log.Named("engine"), Metrics: metrics})
+	n.engine = engine.New(dep, engine.Options{Logger: log.Named("engine"), AccessLog: accessLogger(cfg, log), Metrics: metrics})
 	wsc := cfg.WebSocket
 	n.actors = actors.NewSystem(n.engine, actors.Options{
 		IdleTimeout:           time.Duration(wsc.IdleTimeout),
@@ -272,18 +276,33 @@ func (n *Node) adminHandler(reg *prometheus.Registry) http.Handler {
 	return mux
 }
 
-// serveHTTP answers plain HTTP requests on the client listener: the @connections API; WebSocket APIs
-// take only upgrades.
+// serveHTTP answers plain HTTP requests on the client listener: the @connections API, and HTTP and
+// REST APIs through the engine.
 func (n *Node) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, _, ok := callbacks.ParsePath(r.URL.EscapedPath()); ok {
 		n.callbacks.ServeHTTP(w, r)
 		return
 	}
-	writeJSON(w, http.StatusNotFound, `{"message":"Not Found"}`)
+	n.engine.ServeHTTP(w, r)
 }
 
-func writeJSON(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
+// accessLogger is the access log of HTTP and REST requests: on when node.accessLog is set.
+func accessLogger(cfg *config.Config, log *zap.Logger) *zap.Logger {
+	if !cfg.Node.AccessLog {
+		return nil
+	}
+	return log.Named("access")
+}
+
+// Reload builds a new deployment from cfg and swaps it in atomically: requests in flight finish on
+// the old one, new requests and connections use the new one, and open WebSocket connections stay up
+// on the stage they connected to. Node settings (listeners, NATS, limits) are not reloaded.
+func (n *Node) Reload(cfg *config.Config) error {
+	dep, err := engine.Compile(cfg, n.deps)
+	if err != nil {
+		return err
+	}
+	n.engine.Deploy(dep)
+	n.log.Info("deployment reloaded", zap.Int("apis", len(dep.APIs)))
+	return nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
@@ -26,8 +27,18 @@ type API struct {
 	Name         string
 	ProtocolType string
 	Stages       map[string]*Stage
-	Routes       map[string]*Route
-	routeTable   *routeselect.RouteTable
+	// Routes are a WebSocket API's routes by route key.
+	Routes     map[string]*Route
+	routeTable *routeselect.RouteTable
+
+	// HTTP APIs.
+	httpRouter *routeselect.HTTPRouter
+	httpRoutes map[string]*HTTPRoute
+	cors       *corsPolicy
+	// REST APIs: methods by "METHOD /resource".
+	restTree         *routeselect.ResourceTree
+	restRoutes       map[string]*HTTPRoute
+	gatewayResponses map[string]*gatewayResponse
 }
 
 // Stage is a named stage of an API with its variables.
@@ -55,6 +66,8 @@ type Deps struct {
 	NATS      NATSConn
 	NATSState *NATSState
 	HTTP      HTTPDoer
+	// Transport carries HTTP_PROXY and HTTP integrations of HTTP and REST APIs; nil: http.DefaultTransport.
+	Transport http.RoundTripper
 }
 
 // Compile builds a Deployment from a validated config. Problems (selection expressions, templates)
@@ -65,14 +78,25 @@ func Compile(cfg *config.Config, deps Deps) (*Deployment, error) {
 	for i := range cfg.APIs {
 		ac := &cfg.APIs[i]
 		path := fmt.Sprintf("apis[%d]", i)
-		if ac.ProtocolType != "WEBSOCKET" {
-			errs = append(errs, cfg.Errorf(path+".protocolType", "protocolType %s is not served by this version", ac.ProtocolType))
-			continue
-		}
 		api := &API{ID: ac.APIID, Name: ac.Name, ProtocolType: ac.ProtocolType,
 			Stages: make(map[string]*Stage), Routes: make(map[string]*Route)}
 		if api.ID == "" {
 			api.ID = config.DeriveAPIID(ac.Name)
+		}
+		if ac.ProtocolType != "WEBSOCKET" {
+			var aerrs config.Errors
+			if ac.ProtocolType == "REST" {
+				aerrs = compileREST(cfg, path, ac, api, deps)
+			} else {
+				aerrs = compileHTTPAPI(cfg, path, ac, api, deps)
+			}
+			errs = append(errs, aerrs...)
+			d.APIs = append(d.APIs, api)
+			d.byID[api.ID] = api
+			if cfg.DefaultAPI != "" && (cfg.DefaultAPI == api.Name || cfg.DefaultAPI == api.ID) {
+				d.defaultAPI = api
+			}
+			continue
 		}
 		expr, err := routeselect.Parse(ac.RouteSelectionExpression)
 		if err != nil {
@@ -160,7 +184,7 @@ func compileRoute(cfg *config.Config, path string, rc *config.Route, deps Deps) 
 // API id), else the default API; the stage by the first path segment.
 func (d *Deployment) ResolveStage(host, path string) (*Stage, bool) {
 	api := d.apiForHost(host)
-	if api == nil {
+	if api == nil || api.ProtocolType != "WEBSOCKET" {
 		return nil, false
 	}
 	name := strings.TrimPrefix(path, "/")

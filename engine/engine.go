@@ -15,6 +15,7 @@ import (
 type Engine struct {
 	deployment atomic.Pointer[Deployment]
 	log        *zap.Logger
+	accessLog  *zap.Logger
 	metrics    *Metrics
 	// inflight counts integration calls still running, so a drain can wait for them.
 	inflight sync.WaitGroup
@@ -23,13 +24,14 @@ type Engine struct {
 
 // Options configure an Engine.
 type Options struct {
-	Logger  *zap.Logger // nil: no logs
-	Metrics *Metrics    // nil: not counted
+	Logger    *zap.Logger // nil: no logs
+	AccessLog *zap.Logger // nil: no access log for HTTP and REST requests
+	Metrics   *Metrics    // nil: not counted
 }
 
 // New returns an Engine serving d.
 func New(d *Deployment, opts Options) *Engine {
-	e := &Engine{log: opts.Logger, metrics: opts.Metrics, now: time.Now}
+	e := &Engine{log: opts.Logger, accessLog: opts.AccessLog, metrics: opts.Metrics, now: time.Now}
 	if e.log == nil {
 		e.log = zap.NewNop()
 	}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"time"
 )
 
 // appendWebSocketEvent appends the Lambda proxy event API Gateway sends for a WebSocket event,
@@ -132,8 +133,11 @@ func disconnectHeaders(c *Connection) map[string]string {
 	}
 }
 
-// newTraceID returns an X-Ray style trace id: Root=1-{8 hex seconds}-{24 hex random}.
-func newTraceID(r *wsRequest) string {
+// newTraceID returns the X-Amzn-Trace-Id of a WebSocket event.
+func newTraceID(r *wsRequest) string { return traceID(r.time) }
+
+// traceID returns an X-Ray style trace id: Root=1-{8 hex seconds}-{24 hex random}.
+func traceID(t time.Time) string {
 	var rnd [12]byte
 	x, y := rand.Uint64(), rand.Uint64()
 	for i := 0; i < 8; i++ {
@@ -144,7 +148,7 @@ func newTraceID(r *wsRequest) string {
 	}
 	b := make([]byte, 0, 40)
 	b = append(b, "Root=1-"...)
-	b = strconv.AppendUint(b, uint64(r.time.Unix()), 16)
+	b = strconv.AppendUint(b, uint64(t.Unix()), 16)
 	b = append(b, '-')
 	b = append(b, hex.EncodeToString(rnd[:])...)
 	return string(b)

@@ -68,3 +68,10 @@ func (m *Metrics) integrationLatency(d time.Duration) {
 		m.IntegrationLatency.Observe(d.Seconds())
 	}
 }
+
+// clientErrorFor counts gateway answers with a 4xx status as client errors.
+func (m *Metrics) clientErrorFor(status int) {
+	if status >= 400 && status < 500 {
+		m.clientError()
+	}
+}

@@ -16,6 +16,8 @@ const (
 	DefaultReadTimeout      = 30 * time.Second
 	DefaultWriteTimeout     = 10 * time.Second
 	DefaultHandshakeTimeout = 10 * time.Second
+	// DefaultMaxHeaderBytes is API Gateway's limit on a request's line and headers.
+	DefaultMaxHeaderBytes = 10240
 )
 
 // closeWriteTimeout bounds the write of a close frame.
@@ -40,6 +42,9 @@ type Limits struct {
 	// HandshakeTimeout is the read timeout for the upgrade request (and any plain request's header).
 	// Zero value means 10 seconds.
 	HandshakeTimeout time.Duration
+	// MaxHeaderBytes bounds a request's line and headers (API Gateway's 10240 bytes); larger
+	// requests get 431. Zero means 10240.
+	MaxHeaderBytes int
 }
 
 // Config configures a Server.
@@ -65,6 +70,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if l.WriteTimeout == 0 {
 		l.WriteTimeout = DefaultWriteTimeout
+	}
+	if l.MaxHeaderBytes == 0 {
+		l.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
 	if l.HandshakeTimeout == 0 {
 		l.HandshakeTimeout = DefaultHandshakeTimeout

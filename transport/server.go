@@ -56,6 +56,7 @@ func New(cfg Config, wsh WebSocketHandler, h http.Handler) (*Server, error) {
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: cfg.Limits.HandshakeTimeout,
+		MaxHeaderBytes:    cfg.Limits.MaxHeaderBytes,
 		ErrorLog:          zap.NewStdLog(s.log.WithOptions(zap.IncreaseLevel(zap.WarnLevel))),
 	}
 	return s, nil

@@ -31,21 +31,27 @@ func newRootCommand() *cobra.Command {
 
 // serveFlags are the flags of `portico serve`; each overrides the config file's node setting.
 type serveFlags struct {
-	config, listen, admin, nats, natsListen, nodeID string
+	config, listen, admin, nats, natsListen, nodeID, target string
+	watch                                               bool
 }
 
 func newServeCommand() *cobra.Command {
 	var f serveFlags
 	cmd := &cobra.Command{
-		Use:   "serve --config FILE",
+		Use:   "serve (--config FILE | --target URL)",
 		Short: "Run a node",
-		Args:  cobra.NoArgs,
+		Long: "Run a node serving the APIs of --config. SIGHUP reloads the file (so does a change, with --watch).\n" +
+			"--target URL without a config serves an HTTP API whose $default route proxies to URL, as quick create does.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (f.config == "") == (f.target == "") {
+				return errors.New("give --config FILE or --target URL")
+			}
 			cfg, err := loadConfig(cmd, &f)
 			if err != nil {
 				return err
 			}
-			return serve(cmd.Context(), cfg, cmd.ErrOrStderr())
+			return serve(cmd.Context(), cfg, &f, cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
@@ -55,12 +61,19 @@ func newServeCommand() *cobra.Command {
 	fl.StringVar(&f.nats, "nats", "", "NATS URL to join; empty starts the embedded NATS server")
 	fl.StringVar(&f.natsListen, "nats-listen", "", `embedded NATS server address for backends and nodes (default "127.0.0.1:4222")`)
 	fl.StringVar(&f.nodeID, "node-id", "", "node id (default: random)")
-	_ = cmd.MarkFlagRequired("config")
+	fl.StringVar(&f.target, "target", "", "quick create: serve an HTTP API proxying every request to this URL")
+	fl.BoolVar(&f.watch, "watch", false, "reload the config file when it changes")
 	return cmd
 }
 
 func loadConfig(cmd *cobra.Command, f *serveFlags) (*config.Config, error) {
-	cfg, err := config.Load(f.config)
+	var cfg *config.Config
+	var err error
+	if f.target != "" {
+		cfg, err = quickCreate(f.target)
+	} else {
+		cfg, err = config.Load(f.config)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +91,7 @@ func loadConfig(cmd *cobra.Command, f *serveFlags) (*config.Config, error) {
 	return cfg, nil
 }
 
-func serve(ctx context.Context, cfg *config.Config, stderr io.Writer) error {
+func serve(ctx context.Context, cfg *config.Config, f *serveFlags, stderr io.Writer) error {
 	log, err := newLogger(cfg.Node.LogLevel, stderr)
 	if err != nil {
 		return err
@@ -89,6 +102,10 @@ func serve(ctx context.Context, cfg *config.Config, stderr io.Writer) error {
 	node, err := portico.New(cfg, log)
 	if err != nil {
 		return err
+	}
+	if f.config != "" {
+		stopReload := watchConfig(ctx, f, node, log)
+		defer stopReload()
 	}
 	<-ctx.Done()
 	log.Info("draining")

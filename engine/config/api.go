@@ -15,6 +15,16 @@ const (
 	IntegrationHTTP      = "HTTP"
 )
 
+// HTTPRouteSelectionExpression is the route selection expression of every HTTP API, and its
+// default there.
+const HTTPRouteSelectionExpression = "${request.method} ${request.path}"
+
+// API key sources of a REST API.
+const (
+	APIKeySourceHeader     = "HEADER"
+	APIKeySourceAuthorizer = "AUTHORIZER"
+)
+
 // Passthrough behaviours of an integration that has templates.
 const (
 	PassthroughWhenNoMatch     = "WHEN_NO_MATCH"
@@ -22,35 +32,59 @@ const (
 	PassthroughWhenNoTemplates = "WHEN_NO_TEMPLATES"
 )
 
-// API is one API definition in the apigatewayv2 resource model.
+// API is one API definition: a WEBSOCKET or HTTP API in the apigatewayv2 resource model, or a
+// REST API in the apigateway (v1) model as CloudFormation's AWS::ApiGateway::* spells it. Fields
+// that belong to other protocol types are rejected by Validate.
 type API struct {
 	// APIID is the 10-character lowercase id clients use in Host. Zero value:
 	// DeriveAPIID(Name).
 	APIID string `yaml:"apiId,omitempty" json:"apiId,omitempty"`
 	// Name names the API; unique within the config. Required.
 	Name string `yaml:"name,omitempty" json:"name,omitempty"`
-	// ProtocolType is WEBSOCKET, HTTP or REST. Required; only WEBSOCKET is supported so far.
+	// ProtocolType is WEBSOCKET, HTTP or REST. Required.
 	ProtocolType string `yaml:"protocolType,omitempty" json:"protocolType,omitempty"`
-	// RouteSelectionExpression picks the route key of each message. Zero value for WEBSOCKET:
-	// "$request.body.action".
+	// RouteSelectionExpression picks the route key of each message or request (WEBSOCKET, HTTP).
+	// Zero value for WEBSOCKET: "$request.body.action"; for HTTP it can only be
+	// HTTPRouteSelectionExpression, which is also its zero value.
 	RouteSelectionExpression string `yaml:"routeSelectionExpression,omitempty" json:"routeSelectionExpression,omitempty"`
-	// APIKeySelectionExpression picks the API key of a request. Zero value: no API keys.
+	// APIKeySelectionExpression picks the API key of a request (WEBSOCKET). Zero value: no API
+	// keys.
 	APIKeySelectionExpression string `yaml:"apiKeySelectionExpression,omitempty" json:"apiKeySelectionExpression,omitempty"`
 	// Description is free text. Zero value: none.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
-	// Routes map route keys to integrations. Required (at least one) for WEBSOCKET.
+	// Routes map route keys to integrations (WEBSOCKET, HTTP). Required (at least one) for
+	// those types.
 	Routes []Route `yaml:"routes,omitempty" json:"routes,omitempty"`
-	// Stages are the stages the API is deployed to. Required (at least one) for WEBSOCKET.
+	// CORSConfiguration makes the gateway answer CORS preflight requests itself and add CORS
+	// headers to responses (HTTP). Zero value (nil): no CORS handling.
+	CORSConfiguration *CORS `yaml:"corsConfiguration,omitempty" json:"corsConfiguration,omitempty"`
+	// APIKeySource says where a REST API's methods with apiKeyRequired find the API key:
+	// HEADER (the x-api-key header) or AUTHORIZER (the authorizer's usageIdentifierKey).
+	// Zero value for REST: HEADER.
+	APIKeySource string `yaml:"apiKeySource,omitempty" json:"apiKeySource,omitempty"`
+	// BinaryMediaTypes are the media types a REST API treats as binary, like image/png or */*.
+	// Zero value: none.
+	BinaryMediaTypes []string `yaml:"binaryMediaTypes,omitempty" json:"binaryMediaTypes,omitempty"`
+	// Resources are a REST API's paths and their methods. Required (at least one) for REST.
+	Resources []Resource `yaml:"resources,omitempty" json:"resources,omitempty"`
+	// GatewayResponses customise the responses a REST API makes itself (errors such as
+	// MISSING_AUTHENTICATION_TOKEN). Zero value: AWS's default responses.
+	GatewayResponses []GatewayResponse `yaml:"gatewayResponses,omitempty" json:"gatewayResponses,omitempty"`
+	// Stages are the stages the API is deployed to. Required (at least one) for WEBSOCKET and
+	// REST. Zero value for HTTP: one stage named "$default", served without a path prefix, as
+	// API Gateway's quick create makes it.
 	Stages []Stage `yaml:"stages,omitempty" json:"stages,omitempty"`
 }
 
 // Route binds a route key to an integration.
 type Route struct {
-	// RouteKey is the value the route selection expression must produce, or $connect,
-	// $disconnect, $default. Required; unique within the API.
+	// RouteKey is, for WEBSOCKET, the value the route selection expression must produce, or
+	// $connect, $disconnect, $default; for HTTP, "METHOD /path" (METHOD one of GET, POST, PUT,
+	// PATCH, DELETE, HEAD, OPTIONS, ANY; path variables {name}, a last {name+}) or $default.
+	// Required; unique within the API.
 	RouteKey string `yaml:"routeKey,omitempty" json:"routeKey,omitempty"`
 	// RouteResponseSelectionExpression is "$default" for a two-way route whose integration
-	// reply goes back to the client. Zero value: one-way, the reply is dropped.
+	// reply goes back to the client (WEBSOCKET). Zero value: one-way, the reply is dropped.
 	RouteResponseSelectionExpression string `yaml:"routeResponseSelectionExpression,omitempty" json:"routeResponseSelectionExpression,omitempty"`
 	// Integration is the backend the route invokes. Required.
 	Integration Integration `yaml:"integration,omitempty" json:"integration,omitempty"`
@@ -58,38 +92,54 @@ type Route struct {
 
 // Integration is the backend a route invokes.
 type Integration struct {
-	// IntegrationType is MOCK, NATS, HTTP_PROXY or HTTP. Required.
+	// IntegrationType is MOCK, NATS, HTTP_PROXY or HTTP; HTTP APIs have no HTTP type (it needs
+	// mapping templates). Required.
 	IntegrationType string `yaml:"integrationType,omitempty" json:"integrationType,omitempty"`
-	// IntegrationURI is the NATS subject (NATS) or the http(s) URL (HTTP, HTTP_PROXY).
+	// IntegrationURI is the NATS subject (NATS) or the http(s) URL (HTTP, HTTP_PROXY), which may
+	// hold ${stageVariables.name} and, in HTTP APIs, path variables like {proxy}.
 	// Required except for MOCK, where it must be empty.
 	IntegrationURI string `yaml:"integrationUri,omitempty" json:"integrationUri,omitempty"`
-	// IntegrationMethod is the HTTP method of HTTP and HTTP_PROXY integrations.
-	// Zero value: POST for those types, unused otherwise.
+	// IntegrationMethod is the HTTP method of HTTP and HTTP_PROXY integrations; ANY (HTTP APIs
+	// only) means the request's method. Zero value: POST in WEBSOCKET APIs, ANY in HTTP APIs,
+	// unused for other types.
 	IntegrationMethod string `yaml:"integrationMethod,omitempty" json:"integrationMethod,omitempty"`
-	// TimeoutInMillis bounds one invocation, 50 to 29000. Zero value: 29000.
+	// TimeoutInMillis bounds one invocation, 50 to 29000 (WEBSOCKET) or 30000 (HTTP).
+	// Zero value: the maximum.
 	TimeoutInMillis int `yaml:"timeoutInMillis,omitempty" json:"timeoutInMillis,omitempty"`
-	// Templates are request mapping templates by template selection key. Zero value: none,
-	// the request passes through.
+	// Templates are request mapping templates by template selection key (WEBSOCKET). Zero
+	// value: none, the request passes through.
 	Templates map[string]string `yaml:"templates,omitempty" json:"templates,omitempty"`
-	// TemplateSelectionExpression picks the template key. Zero value: "$default" is used.
+	// TemplateSelectionExpression picks the template key (WEBSOCKET). Zero value: "$default"
+	// is used.
 	TemplateSelectionExpression string `yaml:"templateSelectionExpression,omitempty" json:"templateSelectionExpression,omitempty"`
-	// RequestParameters map integration request parameters (integration.request.header.X) to
-	// sources (context.connectionId, 'literal', route.request.header.Y, ...). Zero value: none.
+	// RequestParameters change the integration request. In WEBSOCKET APIs they map integration
+	// request parameters (integration.request.header.X) to sources (context.connectionId,
+	// 'literal', route.request.header.Y, ...). In HTTP APIs they are parameter mappings: keys
+	// "overwrite:header.X", "append:querystring.y", "remove:header.z", "overwrite:path", values
+	// like $request.header.a, $context.requestId, $stageVariables.x or static text.
+	// Zero value: none.
 	RequestParameters map[string]string `yaml:"requestParameters,omitempty" json:"requestParameters,omitempty"`
-	// PassthroughBehavior is WHEN_NO_MATCH, NEVER or WHEN_NO_TEMPLATES.
+	// PassthroughBehavior is WHEN_NO_MATCH, NEVER or WHEN_NO_TEMPLATES (WEBSOCKET).
 	// Zero value: WHEN_NO_MATCH.
 	PassthroughBehavior string `yaml:"passthroughBehavior,omitempty" json:"passthroughBehavior,omitempty"`
-	// PayloadFormatVersion is "1.0" or "2.0". Zero value: the protocol's default ("1.0" for
-	// WEBSOCKET).
+	// PayloadFormatVersion is "1.0" or "2.0", the shape of the event a NATS integration gets;
+	// HTTP_PROXY integrations of HTTP APIs only take "1.0". Zero value: "1.0" in WEBSOCKET
+	// APIs; in HTTP APIs "1.0" for HTTP_PROXY and "2.0" otherwise.
 	PayloadFormatVersion string `yaml:"payloadFormatVersion,omitempty" json:"payloadFormatVersion,omitempty"`
 }
 
 // Stage is one stage an API is deployed to; clients name it in the URL path.
 type Stage struct {
-	// StageName is letters, digits, '-' and '_', or "$default". Required; unique within the API.
+	// StageName is up to 128 letters, digits, '-' and '_', or "$default" (WEBSOCKET, HTTP; an
+	// HTTP API's $default stage is served without a path prefix). Required; unique within the
+	// API.
 	StageName string `yaml:"stageName,omitempty" json:"stageName,omitempty"`
-	// StageVariables are name-value pairs templates and integrations can read. Zero value: none.
+	// StageVariables are name-value pairs templates and integrations can read (WEBSOCKET,
+	// HTTP). Zero value: none.
 	StageVariables map[string]string `yaml:"stageVariables,omitempty" json:"stageVariables,omitempty"`
+	// Variables are the stage variables of a REST stage, as CloudFormation spells them there.
+	// Zero value: none.
+	Variables map[string]string `yaml:"variables,omitempty" json:"variables,omitempty"`
 	// Description is free text. Zero value: none.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
 }

@@ -51,6 +51,9 @@ type Node struct {
 	DrainTimeout Duration `yaml:"drainTimeout,omitempty" json:"drainTimeout,omitempty"`
 	// LogLevel is one of debug, info, warn, error. Zero value: "info".
 	LogLevel string `yaml:"logLevel,omitempty" json:"logLevel,omitempty"`
+	// AccessLog logs one line per HTTP and REST API request (request id, method, path, route key,
+	// status, latency). Zero value: off.
+	AccessLog bool `yaml:"accessLog,omitempty" json:"accessLog,omitempty"`
 }
 
 // WebSocket holds the limits applied to every client WebSocket connection.

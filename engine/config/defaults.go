@@ -21,6 +21,11 @@ const (
 	defaultIntegrationMethod     = "POST"
 	defaultTimeoutInMillis       = 29000
 	defaultWebSocketPayload      = "1.0"
+	defaultHTTPTimeoutInMillis   = 30000
+	defaultHTTPProxyPayload      = "1.0"
+	defaultHTTPPayload           = "2.0"
+	defaultStageName             = "$default"
+	methodAny                    = "ANY"
 )
 
 // applyDefaults fills every zero field that has a default. It is the one place defaults live.
@@ -47,18 +52,61 @@ func (c *Config) applyDefaults() {
 		if a.APIID == "" && a.Name != "" {
 			a.APIID = DeriveAPIID(a.Name)
 		}
-		if a.ProtocolType != ProtocolWebSocket {
-			continue
+		switch a.ProtocolType {
+		case ProtocolWebSocket:
+			a.applyWebSocketDefaults()
+		case ProtocolHTTP:
+			a.applyHTTPDefaults()
+		case ProtocolREST:
+			a.applyRESTDefaults()
 		}
-		setString(&a.RouteSelectionExpression, defaultRouteSelection)
-		for j := range a.Routes {
-			in := &a.Routes[j].Integration
-			if in.IntegrationType == IntegrationHTTP || in.IntegrationType == IntegrationHTTPProxy {
-				setString(&in.IntegrationMethod, defaultIntegrationMethod)
+	}
+}
+
+func (a *API) applyWebSocketDefaults() {
+	setString(&a.RouteSelectionExpression, defaultRouteSelection)
+	for j := range a.Routes {
+		in := &a.Routes[j].Integration
+		if in.IntegrationType == IntegrationHTTP || in.IntegrationType == IntegrationHTTPProxy {
+			setString(&in.IntegrationMethod, defaultIntegrationMethod)
+		}
+		setInt(&in.TimeoutInMillis, defaultTimeoutInMillis)
+		setString(&in.PassthroughBehavior, PassthroughWhenNoMatch)
+		setString(&in.PayloadFormatVersion, defaultWebSocketPayload)
+	}
+}
+
+// applyHTTPDefaults also gives an HTTP API without stages the one $default stage API Gateway's
+// quick create makes.
+func (a *API) applyHTTPDefaults() {
+	setString(&a.RouteSelectionExpression, HTTPRouteSelectionExpression)
+	for j := range a.Routes {
+		in := &a.Routes[j].Integration
+		setInt(&in.TimeoutInMillis, defaultHTTPTimeoutInMillis)
+		if in.IntegrationType == IntegrationHTTPProxy {
+			setString(&in.IntegrationMethod, methodAny)
+			setString(&in.PayloadFormatVersion, defaultHTTPProxyPayload)
+		} else {
+			setString(&in.PayloadFormatVersion, defaultHTTPPayload)
+		}
+	}
+	if len(a.Stages) == 0 {
+		a.Stages = []Stage{{StageName: defaultStageName}}
+	}
+}
+
+func (a *API) applyRESTDefaults() {
+	setString(&a.APIKeySource, APIKeySourceHeader)
+	for j := range a.Resources {
+		r := &a.Resources[j]
+		for k := range r.Methods {
+			m := &r.Methods[k]
+			in := &m.Integration
+			if in.Type == IntegrationHTTP || in.Type == IntegrationHTTPProxy {
+				setString(&in.HTTPMethod, m.HTTPMethod)
 			}
 			setInt(&in.TimeoutInMillis, defaultTimeoutInMillis)
 			setString(&in.PassthroughBehavior, PassthroughWhenNoMatch)
-			setString(&in.PayloadFormatVersion, defaultWebSocketPayload)
 		}
 	}
 }

@@ -32,16 +32,47 @@ func (c *Config) validateAPIs(p *problems) {
 		case "":
 			p.add(path+".protocolType", "required")
 		case ProtocolWebSocket:
-			validateWebSocketAPI(p, path, a)
-		case ProtocolHTTP, ProtocolREST:
-			p.add(path+".protocolType", "%s APIs are not supported yet", a.ProtocolType)
+			validateForeignFields(p, path, a)
+			validateRoutes(p, path, a)
+			validateStages(p, path, a)
+		case ProtocolHTTP:
+			validateForeignFields(p, path, a)
+			validateHTTPAPI(p, path, a)
+		case ProtocolREST:
+			validateForeignFields(p, path, a)
+			validateRESTAPI(p, path, a)
 		default:
 			p.add(path+".protocolType", "must be one of %s, %s, %s", ProtocolWebSocket, ProtocolHTTP, ProtocolREST)
 		}
 	}
 }
 
-func validateWebSocketAPI(p *problems, path string, a *API) {
+// validateForeignFields reports the API fields set that a's protocol type does not have.
+func validateForeignFields(p *problems, path string, a *API) {
+	webSocketAndHTTP := []string{ProtocolWebSocket, ProtocolHTTP}
+	fields := []struct {
+		name      string
+		set       bool
+		protocols []string
+	}{
+		{"routeSelectionExpression", a.RouteSelectionExpression != "", webSocketAndHTTP},
+		{"apiKeySelectionExpression", a.APIKeySelectionExpression != "", []string{ProtocolWebSocket}},
+		{"routes", len(a.Routes) > 0, webSocketAndHTTP},
+		{"corsConfiguration", a.CORSConfiguration != nil, []string{ProtocolHTTP}},
+		{"apiKeySource", a.APIKeySource != "", []string{ProtocolREST}},
+		{"binaryMediaTypes", len(a.BinaryMediaTypes) > 0, []string{ProtocolREST}},
+		{"resources", len(a.Resources) > 0, []string{ProtocolREST}},
+		{"gatewayResponses", len(a.GatewayResponses) > 0, []string{ProtocolREST}},
+	}
+	for _, f := range fields {
+		if f.set && !oneOf(a.ProtocolType, f.protocols) {
+			p.add(path+"."+f.name, "not allowed in %s APIs, only in %s APIs", a.ProtocolType, strings.Join(f.protocols, " and "))
+		}
+	}
+}
+
+// validateRoutes checks the routes of a WEBSOCKET or HTTP API.
+func validateRoutes(p *problems, path string, a *API) {
 	if len(a.Routes) == 0 {
 		p.add(path+".routes", "at least one route is required")
 	}
@@ -51,10 +82,19 @@ func validateWebSocketAPI(p *problems, path string, a *API) {
 		rpath := fmt.Sprintf("%s.routes[%d]", path, j)
 		if r.RouteKey == "" {
 			p.add(rpath+".routeKey", "required")
+		} else if err := checkRouteKey(a.ProtocolType, r.RouteKey); err != nil {
+			p.add(rpath+".routeKey", "%v", err)
 		} else if k, dup := keys[r.RouteKey]; dup {
 			p.add(rpath+".routeKey", "%q is already used by %s.routes[%d]", r.RouteKey, path, k)
 		} else {
 			keys[r.RouteKey] = j
+		}
+		if a.ProtocolType == ProtocolHTTP {
+			if r.RouteResponseSelectionExpression != "" {
+				p.add(rpath+".routeResponseSelectionExpression", "not allowed in HTTP APIs, only in WEBSOCKET APIs")
+			}
+			validateHTTPIntegration(p, rpath+".integration", &r.Integration)
+			continue
 		}
 		switch r.RouteResponseSelectionExpression {
 		case "":
@@ -67,25 +107,41 @@ func validateWebSocketAPI(p *problems, path string, a *API) {
 		}
 		validateIntegration(p, rpath+".integration", &r.Integration)
 	}
+}
 
-	if len(a.Stages) == 0 {
+// validateStages checks an API's stages. WEBSOCKET and REST APIs need one; an HTTP API without
+// stages gets the $default stage. REST APIs have no $default stage and spell stage variables
+// "variables", the others "stageVariables".
+func validateStages(p *problems, path string, a *API) {
+	rest := a.ProtocolType == ProtocolREST
+	if len(a.Stages) == 0 && a.ProtocolType != ProtocolHTTP {
 		p.add(path+".stages", "at least one stage is required")
 	}
 	stages := map[string]int{}
 	for k := range a.Stages {
-		name := a.Stages[k].StageName
-		spath := fmt.Sprintf("%s.stages[%d].stageName", path, k)
-		switch {
+		s := &a.Stages[k]
+		spath := fmt.Sprintf("%s.stages[%d]", path, k)
+		switch name := s.StageName; {
 		case name == "":
-			p.add(spath, "required")
+			p.add(spath+".stageName", "required")
+		case rest && name == defaultStageName:
+			p.add(spath+".stageName", "REST APIs have no $default stage")
+		case !validStageName(name) && rest:
+			p.add(spath+".stageName", "must be up to 128 letters, digits, '-' and '_'")
 		case !validStageName(name):
-			p.add(spath, "must be $default or up to 128 letters, digits, '-' and '_'")
+			p.add(spath+".stageName", "must be $default or up to 128 letters, digits, '-' and '_'")
 		default:
 			if l, dup := stages[name]; dup {
-				p.add(spath, "%q is already used by %s.stages[%d]", name, path, l)
+				p.add(spath+".stageName", "%q is already used by %s.stages[%d]", name, path, l)
 			} else {
 				stages[name] = k
 			}
+		}
+		if rest && len(s.StageVariables) > 0 {
+			p.add(spath+".stageVariables", `REST stages spell it "variables"`)
+		}
+		if !rest && len(s.Variables) > 0 {
+			p.add(spath+".variables", `%s stages spell it "stageVariables"`, a.ProtocolType)
 		}
 	}
 }
@@ -93,7 +149,7 @@ func validateWebSocketAPI(p *problems, path string, a *API) {
 // validStageName reports whether name is "$default" or 1 to 128 of [A-Za-z0-9_-], as API
 // Gateway allows.
 func validStageName(name string) bool {
-	if name == "$default" {
+	if name == defaultStageName {
 		return true
 	}
 	if len(name) == 0 || len(name) > 128 {
@@ -108,26 +164,13 @@ func validStageName(name string) bool {
 	return true
 }
 
+// validateIntegration checks the integration of a WEBSOCKET route.
 func validateIntegration(p *problems, path string, in *Integration) {
 	switch in.IntegrationType {
 	case "":
 		p.add(path+".integrationType", "required")
-	case IntegrationMock:
-		if in.IntegrationURI != "" {
-			p.add(path+".integrationUri", "must be empty for integrationType MOCK")
-		}
-	case IntegrationNATS:
-		if in.IntegrationURI == "" {
-			p.add(path+".integrationUri", "required for integrationType NATS")
-		} else if err := checkSubject(in.IntegrationURI); err != nil {
-			p.add(path+".integrationUri", "%v", err)
-		}
-	case IntegrationHTTP, IntegrationHTTPProxy:
-		if in.IntegrationURI == "" {
-			p.add(path+".integrationUri", "required for integrationType %s", in.IntegrationType)
-		} else if err := checkHTTPURL(in.IntegrationURI); err != nil {
-			p.add(path+".integrationUri", "%v", err)
-		}
+	case IntegrationMock, IntegrationNATS, IntegrationHTTP, IntegrationHTTPProxy:
+		checkURI(p, path+".integrationUri", "integrationType", in.IntegrationType, in.IntegrationURI)
 	default:
 		p.add(path+".integrationType", "must be one of %s, %s, %s, %s",
 			IntegrationMock, IntegrationNATS, IntegrationHTTPProxy, IntegrationHTTP)
@@ -137,14 +180,44 @@ func validateIntegration(p *problems, path string, in *Integration) {
 	if m := in.IntegrationMethod; m != "" && !oneOf(m, methods) {
 		p.add(path+".integrationMethod", "must be one of %s", strings.Join(methods, ", "))
 	}
-	if t := in.TimeoutInMillis; t != 0 && (t < 50 || t > 29000) {
-		p.add(path+".timeoutInMillis", "must be between 50 and 29000")
-	}
-	passthrough := []string{PassthroughWhenNoMatch, PassthroughNever, PassthroughWhenNoTemplates}
-	if b := in.PassthroughBehavior; b != "" && !oneOf(b, passthrough) {
-		p.add(path+".passthroughBehavior", "must be one of %s", strings.Join(passthrough, ", "))
-	}
+	checkTimeout(p, path+".timeoutInMillis", in.TimeoutInMillis, defaultTimeoutInMillis)
+	checkPassthrough(p, path+".passthroughBehavior", in.PassthroughBehavior)
 	if v := in.PayloadFormatVersion; v != "" && v != "1.0" && v != "2.0" {
 		p.add(path+".payloadFormatVersion", `must be "1.0" or "2.0"`)
+	}
+}
+
+// checkURI checks the URI of an integration of type typ (one of the known types), named by
+// typeField in messages: empty for MOCK, a NATS subject for NATS, an http(s) URL otherwise.
+func checkURI(p *problems, path, typeField, typ, uri string) {
+	switch {
+	case typ == IntegrationMock:
+		if uri != "" {
+			p.add(path, "must be empty for %s %s", typeField, typ)
+		}
+	case uri == "":
+		p.add(path, "required for %s %s", typeField, typ)
+	case typ == IntegrationNATS:
+		if err := checkSubject(uri); err != nil {
+			p.add(path, "%v", err)
+		}
+	default:
+		if err := checkHTTPURL(uri); err != nil {
+			p.add(path, "%v", err)
+		}
+	}
+}
+
+// checkTimeout checks an integration timeout: zero (the default) or 50 to max milliseconds.
+func checkTimeout(p *problems, path string, t, max int) {
+	if t != 0 && (t < 50 || t > max) {
+		p.add(path, "must be between 50 and %d", max)
+	}
+}
+
+func checkPassthrough(p *problems, path, b string) {
+	passthrough := []string{PassthroughWhenNoMatch, PassthroughNever, PassthroughWhenNoTemplates}
+	if b != "" && !oneOf(b, passthrough) {
+		p.add(path, "must be one of %s", strings.Join(passthrough, ", "))
 	}
 }

@@ -78,12 +78,28 @@ func (b *Backend) Start(nc *nats.Conn) error {
 	return nil
 }
 
-// Close unsubscribes the handlers, letting events already received finish.
+// Close stops taking events and returns once the events already received have been answered, so
+// no gateway waits on a reply that will never come. The NATS connection stays open.
 func (b *Backend) Close() error {
 	var errs []error
+	var waits []<-chan nats.SubStatus
 	for _, s := range b.subs {
-		if err := s.Drain(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
-			errs = append(errs, err)
+		closed := s.StatusChanged(nats.SubscriptionClosed)
+		if err := s.Drain(); err != nil {
+			if !errors.Is(err, nats.ErrConnectionClosed) {
+				errs = append(errs, fmt.Errorf("drain %s: %w", s.Subject, err))
+			}
+			continue
+		}
+		waits = append(waits, closed)
+	}
+	deadline := time.NewTimer(handlerTimeout + time.Second)
+	defer deadline.Stop()
+	for _, closed := range waits {
+		select {
+		case <-closed:
+		case <-deadline.C:
+			return errors.Join(append(errs, errors.New("drain: events still running"))...)
 		}
 	}
 	b.subs = nil
@@ -139,6 +155,11 @@ func (b *Backend) sendMessage(ctx context.Context, ev *events.APIGatewayWebsocke
 	id := ev.RequestContext.ConnectionID
 	text, err := parseSendMessage(ev.Body)
 	if err != nil {
+		// A one-way route shows the client nothing of the reply, so tell it through @connections.
+		hint, _ := json.Marshal(map[string]string{"message": err.Error()})
+		if err := b.calls.Post(ctx, id, hint); err != nil {
+			b.Log.Warn("post", zap.String("connectionId", id), zap.Error(err))
+		}
 		return respond(400, err.Error())
 	}
 	from, err := b.rooms.Membership(ctx, id)
