@@ -359,7 +359,7 @@ func TestRESTAPIPetstore(t *testing.T) {
 	n := testutil.StartNode(t, testutil.LoadConfig(t, petstore))
 	nc := testutil.ConnectNATS(t, n.NATSURL())
 	evs := make(chan events.APIGatewayProxyRequest, 1)
-	_, err := nc.Subscribe("petstore.getpet", func(m *nats.Msg) {
+	sub, err := nc.Subscribe("petstore.getpet", func(m *nats.Msg) {
 		var ev events.APIGatewayProxyRequest
 		require.NoError(t, json.Unmarshal(m.Data, &ev))
 		evs <- ev
@@ -404,7 +404,9 @@ func TestRESTAPIPetstore(t *testing.T) {
 		require.Equal(t, "MissingAuthenticationTokenException", resp.Header.Get("X-Amzn-Errortype"))
 	}
 
-	nc.Close() // the backend goes away: no responders
+	// The backend goes away: no responders.
+	require.NoError(t, sub.Unsubscribe())
+	require.NoError(t, nc.Flush())
 	resp, body = do(t, "GET", base(n)+"/prod/pets/7?verbose=1", nil, nil)
 	require.Equal(t, 504, resp.StatusCode)
 	require.Equal(t, "five", resp.Header.Get("X-Err"), "DEFAULT_5XX customisation applies")

@@ -169,6 +169,8 @@ func substituteURI(uri string, q *httpRequest) string {
 			v, ok := q.pathParameter(name)
 			if !ok {
 				b.WriteString(uri[i : i+end+1])
+			} else if raw, ok := rawGreedyValue(q); ok && (greedy || name == "proxy") {
+				b.WriteString(raw)
 			} else if greedy || name == "proxy" {
 				b.WriteString(escapePathKeepSlash(v))
 			} else {
@@ -181,6 +183,26 @@ func substituteURI(uri string, q *httpRequest) string {
 		}
 	}
 	return b.String()
+}
+
+// rawGreedyValue is the greedy path parameter's value as the client escaped it, so that an encoded
+// slash (%2F) reaches the backend as sent.
+func rawGreedyValue(q *httpRequest) (string, bool) {
+	if q.route == nil {
+		return "", false
+	}
+	tmpl := strings.TrimPrefix(q.route.Path, "/")
+	segs := strings.Split(tmpl, "/")
+	last := segs[len(segs)-1]
+	if !strings.HasPrefix(last, "{") || !strings.HasSuffix(last, "+}") {
+		return "", false
+	}
+	k := len(segs) - 1
+	parts := strings.SplitN(strings.TrimPrefix(q.path, "/"), "/", k+1)
+	if len(parts) != k+1 {
+		return "", false
+	}
+	return parts[k], true
 }
 
 func escapePathKeepSlash(v string) string {

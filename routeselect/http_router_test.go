@@ -2,6 +2,7 @@ package routeselect_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -276,4 +277,21 @@ func BenchmarkHTTPMatch(b *testing.B) {
 			}
 		})
 	}
+}
+
+func ExampleHTTPRouter_Match() {
+	r, err := routeselect.NewHTTPRouter([]string{"GET /pets/dog/{id}", "GET /pets/{proxy+}", "ANY /{proxy+}"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, req := range [][2]string{{"GET", "/pets/dog/1"}, {"GET", "/pets/cat/1"}, {"POST", "/pets/dog/1"}, {"GET", "/"}} {
+		key, params, ok := r.Match(req[0], req[1], nil)
+		fmt.Println(key, params, ok)
+	}
+	// Output:
+	// GET /pets/dog/{id} [{id 1}] true
+	// GET /pets/{proxy+} [{proxy cat/1}] true
+	// ANY /{proxy+} [{proxy pets/dog/1}] true
+	//  [] false
 }

@@ -32,7 +32,7 @@ func newRootCommand() *cobra.Command {
 // serveFlags are the flags of `portico serve`; each overrides the config file's node setting.
 type serveFlags struct {
 	config, listen, admin, nats, natsListen, nodeID, target string
-	watch                                               bool
+	watch                                                   bool
 }
 
 func newServeCommand() *cobra.Command {

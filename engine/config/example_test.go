@@ -32,3 +32,48 @@ func ExampleConfig_Errorf() {
 	// Output:
 	// chat.yaml:4:5: apis[0].routeSelectionExpression: unknown source "bdy"
 }
+
+func ExampleParse_httpAPI() {
+	src := `apis:
+  - name: pets
+    protocolType: HTTP
+    routes:
+      - routeKey: GET /pets/{id}
+        integration: { integrationType: NATS, integrationUri: pets.get }
+`
+	c, err := config.Parse("pets.yaml", []byte(src))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a := c.APIs[0]
+	in := a.Routes[0].Integration
+	fmt.Println(a.RouteSelectionExpression)
+	fmt.Println(in.PayloadFormatVersion, in.TimeoutInMillis)
+	fmt.Println(a.Stages[0].StageName)
+	// Output:
+	// ${request.method} ${request.path}
+	// 2.0 30000
+	// $default
+}
+
+func ExampleParse_restAPI() {
+	src := `apis:
+  - name: petstore
+    protocolType: REST
+    resources:
+      - path: /pets/{petId}
+        methods:
+          - httpMethod: GET
+            requestParameters: { method.request.path.id: true }
+            integration: { type: NATS, uri: petstore.getpet }
+    stages:
+      - stageName: prod
+        stageVariables: { color: blue }
+`
+	_, err := config.Parse("petstore.yaml", []byte(src))
+	fmt.Println(err)
+	// Output:
+	// petstore.yaml:8:34: apis[0].resources[0].methods[0].requestParameters["method.request.path.id"]: path parameter "id" is not in the resource path "/pets/{petId}"
+	// petstore.yaml:12:9: apis[0].stages[0].stageVariables: REST stages spell it "variables"
+}

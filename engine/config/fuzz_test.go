@@ -24,6 +24,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("websocket: { maxFrameBytes: 99999999999999999999 }\n"))
 	f.Add([]byte("a: 1\n---\nb: 2\n"))
 	f.Add([]byte("{\"apis\": [{\"name\": \"x\", \"routes\": 5}]}"))
+	f.Add([]byte("apis:\n  - { name: h, protocolType: HTTP, routes: [{ routeKey: GET /a/{b}, integration: { integrationType: MOCK } }] }\n"))
+	f.Add([]byte("apis:\n  - { name: r, protocolType: REST, resources: [{ path: /a/{b+}, methods: [{ httpMethod: ANY, integration: { type: MOCK } }] }], stages: [{ stageName: p }] }\n"))
+	f.Add([]byte("apis:\n  - { name: r, protocolType: REST, resources: [{ path: /{a}, methods: [] }, { path: /{b}/c }], gatewayResponses: [{}], stages: [{ stageName: $default }] }\n"))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("f.yaml", data)

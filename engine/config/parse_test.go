@@ -141,7 +141,7 @@ func TestJSONErrorsArePositioned(t *testing.T) {
 }
 
 func TestMarshalledConfigParsesBackUnchanged(t *testing.T) {
-	for _, file := range []string{"testdata/chat.yaml", "testdata/full.yaml", "testdata/chat.json"} {
+	for _, file := range []string{"testdata/chat.yaml", "testdata/full.yaml", "testdata/chat.json", "testdata/http.yaml", "testdata/petstore.yaml"} {
 		t.Run(file, func(t *testing.T) {
 			c, err := Load(file)
 			require.NoError(t, err)

@@ -126,6 +126,7 @@ func TestMessageCrossesNodesAndLeaveDropsMember(t *testing.T) {
 	c.waitMembers(t, "ops", "alice", "bob")
 	members, err := c.rooms.Members(context.Background(), "ops")
 	require.NoError(t, err)
+	require.NotEqual(t, members[0].ConnectionID[:8], members[1].ConnectionID[:8], "the clients are on different nodes")
 
 	send(t, alice, `{"action":"sendmessage","data":"hello from node 1"}`)
 	want := Message{From: "alice", Room: "ops", Text: "hello from node 1"}
