@@ -361,3 +361,31 @@ func TestRESTAPIBuiltInCodeValidates(t *testing.T) {
 	c.APIs[0].Stages = nil
 	require.EqualError(t, c.Validate(), "apis[0].stages: at least one stage is required")
 }
+
+func TestRESTAPIReportsEveryProblem(t *testing.T) {
+	src := `apis:
+  - name: petstore
+    protocolType: REST
+    resources:
+      - path: /pets/{id}
+        methods:
+          - httpMethod: GET
+            requestParameters: { method.request.path.petId: true, method.request.header.x: false }
+            integration:
+              type: HTTP
+              uri: http://b/pets/{id}
+              requestParameters: { integration.request.header.Y: method.request.header.y, integration.request.header.X: method.request.header.x }
+      - path: /pets/{petId}
+        methods: [{ httpMethod: GET, integration: { type: MOCK } }]
+    stages:
+      - stageName: prod
+        stageVariables: { a: b }
+`
+	_, err := Parse("all.yaml", []byte(src))
+	require.EqualError(t, err, strings.Join([]string{
+		`all.yaml:8:34: apis[0].resources[0].methods[0].requestParameters["method.request.path.petId"]: path parameter "petId" is not in the resource path "/pets/{id}"`,
+		`all.yaml:12:36: apis[0].resources[0].methods[0].integration.requestParameters["integration.request.header.Y"]: method.request.header.y is not declared in the method's requestParameters`,
+		`all.yaml:13:9: apis[0].resources[1].path: {petId} under "/pets" conflicts with {id} of apis[0].resources[0]: a path has at most one variable child`,
+		`all.yaml:17:9: apis[0].stages[0].stageVariables: REST stages spell it "variables"`,
+	}, "\n"))
+}

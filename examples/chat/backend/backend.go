@@ -180,8 +180,10 @@ func (b *Backend) sendMessage(ctx context.Context, ev *events.APIGatewayWebsocke
 	return respond(200, "")
 }
 
-// broadcast posts msg to members, fanOut at a time. Each member gets its messages in the order
-// they were sent, because the sendmessage handler runs one event at a time.
+// broadcast posts msg to members, fanOut at a time. NATS runs the sendmessage handler one event at
+// a time in a process, so a member gets the messages one backend process posts in the order it
+// handled them; a slow room holds up the rooms behind it, which a larger deployment would avoid with
+// more backend processes in the queue group.
 func (b *Backend) broadcast(ctx context.Context, room string, members []Member, msg []byte) {
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, fanOut)
