@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/coder/websocket"
 	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
 
@@ -411,4 +412,52 @@ func TestRESTAPIPetstore(t *testing.T) {
 	require.Equal(t, 504, resp.StatusCode)
 	require.Equal(t, "five", resp.Header.Get("X-Err"), "DEFAULT_5XX customisation applies")
 	require.Equal(t, `{"message": "Internal server error"}`, body)
+}
+
+func TestHTTPAPIMockAndReload(t *testing.T) {
+	cfgText := func(answer string) string {
+		return `
+apis:
+  - name: site
+    protocolType: HTTP
+    routes:
+      - routeKey: GET /version
+        integration: { integrationType: MOCK, templates: { $default: '{"version":"` + answer + `","stage":"$context.stage"}' } }
+  - name: chat
+    protocolType: WEBSOCKET
+    routes:
+      - routeKey: $default
+        integration: { integrationType: MOCK, templates: { $default: "$input.body" } }
+        routeResponseSelectionExpression: $default
+    stages:
+      - stageName: prod
+`
+	}
+	cfg := testutil.LoadConfig(t, cfgText("v1"))
+	cfg.DefaultAPI = "site"
+	n := testutil.StartNode(t, cfg)
+	resp, body := do(t, "GET", base(n)+"/version", nil, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, `{"version":"v1","stage":"$default"}`, body)
+
+	// A WebSocket client of the other API, addressed by its id in Host.
+	wsID := cfg.APIs[1].ID()
+	c := dial(t, "ws://"+n.Addr().String()+"/prod", &websocket.DialOptions{Host: wsID + ".localhost"})
+	send(t, c, "before reload")
+	require.Equal(t, "before reload", read(t, c))
+
+	next := testutil.LoadConfig(t, cfgText("v2"))
+	next.DefaultAPI = "site"
+	require.NoError(t, n.Reload(next))
+	resp, body = do(t, "GET", base(n)+"/version", nil, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, `{"version":"v2","stage":"$default"}`, body)
+	send(t, c, "after reload")
+	require.Equal(t, "after reload", read(t, c), "WebSocket connections stay up across a reload")
+
+	bad := testutil.LoadConfig(t, cfgText("v3"))
+	bad.APIs[0].Routes[0].Integration.Templates["$default"] = "#if($x) #end"
+	require.Error(t, n.Reload(bad))
+	_, body = do(t, "GET", base(n)+"/version", nil, nil)
+	require.Equal(t, `{"version":"v2","stage":"$default"}`, body, "a bad config keeps the running deployment")
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,11 +104,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "portico")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
-
+	bin := buildBinary(t)
 	cfg := writeFile(t, "serve.yaml", goodConfig)
 	listen, admin := freeAddr(t), freeAddr(t)
 	srv := exec.Command(bin, "serve", "--config", cfg, "--listen", listen, "--admin", admin,
@@ -166,4 +164,134 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildBinary builds the portico binary once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "portico-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "portico")
+		build := exec.Command("go", "build", "-o", builtBin, ".")
+		build.Stderr = os.Stderr
+		buildErr = build.Run()
+	})
+	require.NoError(t, buildErr)
+	return builtBin
+}
+
+// startServe runs `portico serve` with args plus free listen and admin addresses, waits for /readyz
+// and returns the client address and the process.
+func startServe(t *testing.T, args ...string) (string, *exec.Cmd, *lockedBuffer) {
+	t.Helper()
+	listen, admin := freeAddr(t), freeAddr(t)
+	args = append([]string{"serve", "--listen", listen, "--admin", admin, "--nats-listen", "127.0.0.1:0"}, args...)
+	srv := exec.Command(buildBinary(t), args...)
+	stderr := &lockedBuffer{}
+	srv.Stderr = stderr
+	require.NoError(t, srv.Start())
+	t.Cleanup(func() {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		_ = srv.Wait()
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + admin + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return listen, srv, stderr
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node not ready: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestQuickCreateTargetProxiesEveryRequest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "backend %s %s", r.Method, r.URL.RequestURI())
+	}))
+	t.Cleanup(backend.Close)
+	listen, _, _ := startServe(t, "--target", backend.URL)
+	status, body := get(t, "http://"+listen+"/pets/7?x=1")
+	require.Equal(t, 200, status)
+	require.Equal(t, "backend GET /pets/7?x=1", body)
+	status, body = get(t, "http://"+listen+"/")
+	require.Equal(t, 200, status)
+	require.Equal(t, "backend GET /", body)
+}
+
+const versionConfig = `apis:
+  - name: site
+    protocolType: HTTP
+    routes:
+      - routeKey: GET /version
+        integration: { integrationType: MOCK, templates: { $default: "%s" } }
+`
+
+func TestConfigReloadsOnSIGHUPAndWatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	cfg := writeFile(t, "site.yaml", fmt.Sprintf(versionConfig, "one"))
+	listen, srv, stderr := startServe(t, "--config", cfg, "--watch")
+	status, body := get(t, "http://"+listen+"/version")
+	require.Equal(t, 200, status)
+	require.Equal(t, "one", body)
+
+	waitFor := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			if _, body := get(t, "http://"+listen+"/version"); body == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("answer never became %q; log: %s", want, stderr.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(versionConfig, "two")), 0o600))
+	waitFor("two") // --watch noticed the change
+
+	// A broken file is reported and the running deployment stays.
+	require.NoError(t, os.WriteFile(cfg, []byte("apis: [ { name: x, protocolType: NOPE } ]"), 0o600))
+	require.NoError(t, srv.Process.Signal(syscall.SIGHUP))
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(stderr.String(), "reload failed") {
+		require.True(t, time.Now().Before(deadline), "no reload error logged: %s", stderr.String())
+		time.Sleep(20 * time.Millisecond)
+	}
+	_, body = get(t, "http://"+listen+"/version")
+	require.Equal(t, "two", body)
+
+	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(versionConfig, "three")), 0o600))
+	require.NoError(t, srv.Process.Signal(syscall.SIGHUP))
+	waitFor("three")
 }
