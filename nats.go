@@ -72,7 +72,9 @@ func connectNATS(url string, ns *server.Server, name string, state *engine.NATSS
 		nats.RetryOnFailedConnect(true),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			state.Disconnected()
-			log.Warn("NATS disconnected", zap.Error(err))
+			if err != nil { // nil when the node closes the connection itself
+				log.Warn("NATS disconnected", zap.Error(err))
+			}
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			state.Reconnected()
