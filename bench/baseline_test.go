@@ -17,7 +17,7 @@ func startTestBaseline(t *testing.T) (wsURL string, b *baseline, admin string) {
 	require.NoError(t, err)
 	adminLn, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	b, err = startBaseline(ln, adminLn)
+	b, err = startBaseline(ln, adminLn, baselineConfig{})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, b.Close()) })
 	return "ws://" + ln.Addr().String() + "/", b, "http://" + adminLn.Addr().String()

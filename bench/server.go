@@ -31,6 +31,8 @@ type serverProc struct {
 	wsURL      string
 	adminURL   string
 	connMetric string
+	addr       string // client traffic address, host:port
+	natsURL    string // Portico's embedded NATS server, when it runs one
 	stderr     *tailBuffer
 	exited     chan struct{}
 	exitErr    error
@@ -56,26 +58,49 @@ apis:
 
 // startPortico runs `portico serve` with porticoConfig on free loopback ports.
 func startPortico(bin, dir string) (*serverProc, error) {
-	cfg := filepath.Join(dir, "portico.yaml")
-	if err := os.WriteFile(cfg, []byte(porticoConfig), 0o600); err != nil {
-		return nil, fmt.Errorf("write portico config: %w", err)
+	return startPorticoWith(bin, dir, portico, porticoConfig)
+}
+
+// startPorticoWith runs `portico serve` with config (written to dir as name.yaml) on free loopback
+// ports and its embedded NATS server, or, when extra holds --nats URL, joined to that NATS server.
+func startPorticoWith(bin, dir, name, config string, extra ...string) (*serverProc, error) {
+	cfg := filepath.Join(dir, name+".yaml")
+	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
+		return nil, fmt.Errorf("write %s config: %w", name, err)
 	}
 	ports, err := freePorts(3)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "serve", "--config", cfg, "--listen", ports[0], "--admin", ports[1], "--nats-listen", ports[2])
-	return startServer(portico, cmd, "ws://"+ports[0]+"/prod", ports[1], "portico_connections")
+	args := []string{"serve", "--config", cfg, "--listen", ports[0], "--admin", ports[1]}
+	natsURL := ""
+	if len(extra) == 0 {
+		args = append(args, "--nats-listen", ports[2])
+		natsURL = "nats://" + ports[2]
+	}
+	cmd := exec.Command(bin, append(args, extra...)...)
+	s, err := startServer(name, cmd, "ws://"+ports[0]+"/prod", ports[1], "portico_connections")
+	if err != nil {
+		return nil, err
+	}
+	s.addr, s.natsURL = ports[0], natsURL
+	return s, nil
 }
 
 // startBaselineProc runs this binary in -serve-baseline mode on free loopback ports.
-func startBaselineProc(self string) (*serverProc, error) {
+// Extra flags add the hidden -fanout endpoint or select another hidden server mode.
+func startBaselineProc(self string, extra ...string) (*serverProc, error) {
 	ports, err := freePorts(2)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "-serve-baseline", "-listen", ports[0], "-admin", ports[1])
-	return startServer(baseName, cmd, "ws://"+ports[0]+"/", ports[1], baselineConnMetric)
+	args := append([]string{"-serve-baseline", "-listen", ports[0], "-admin", ports[1]}, extra...)
+	s, err := startServer(baseName, exec.Command(self, args...), "ws://"+ports[0]+"/", ports[1], baselineConnMetric)
+	if err != nil {
+		return nil, err
+	}
+	s.addr = ports[0]
+	return s, nil
 }
 
 func startServer(name string, cmd *exec.Cmd, wsURL, admin, connMetric string) (*serverProc, error) {
