@@ -128,23 +128,10 @@ func appendHTTPEventV2(dst []byte, q *httpRequest) []byte {
 		}
 	}
 	if len(q.params) > 0 {
-		dst = append(dst, `,"pathParameters":{`...)
-		for i, p := range q.params {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendStringField(dst, p.Name, p.Value)
-		}
-		dst = append(dst, '}')
+		dst = appendPathParameters(dst, q)
 	}
 	dst = append(dst, `,"requestContext":{`...)
-	dst = appendStringField(dst, "accountId", accountID)
-	dst = append(dst, ',')
-	dst = appendStringField(dst, "apiId", q.api.ID)
-	dst = append(dst, ',')
-	dst = appendStringField(dst, "domainName", q.r.Host)
-	dst = append(dst, ',')
-	dst = appendStringField(dst, "domainPrefix", domainPrefix(q.r.Host))
+	dst = appendAPIContext(dst, q)
 	dst = append(dst, `,"http":{`...)
 	dst = appendStringField(dst, "method", q.r.Method)
 	dst = append(dst, ',')
@@ -167,9 +154,7 @@ func appendHTTPEventV2(dst []byte, q *httpRequest) []byte {
 	dst = appendIntField(dst, "timeEpoch", q.time.UnixMilli())
 	dst = append(dst, '}')
 	if len(q.stage.Variables) > 0 {
-		dst = append(dst, ',')
-		dst = appendKey(dst, "stageVariables")
-		dst = appendStringMap(dst, sortedKeys(q.stage.Variables), func(k string) string { return q.stage.Variables[k] })
+		dst = appendStageVariables(dst, q.stage)
 	}
 	dst = append(dst, ',')
 	if len(q.body) == 0 {
@@ -217,32 +202,17 @@ func appendProxyEventV1(dst []byte, q *httpRequest, httpAPI bool) []byte {
 		dst = append(dst, `,"queryStringParameters":null,"multiValueQueryStringParameters":null`...)
 	}
 	if len(q.params) > 0 {
-		dst = append(dst, `,"pathParameters":{`...)
-		for i, p := range q.params {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendStringField(dst, p.Name, p.Value)
-		}
-		dst = append(dst, '}')
+		dst = appendPathParameters(dst, q)
 	} else {
 		dst = append(dst, `,"pathParameters":null`...)
 	}
 	if len(q.stage.Variables) > 0 {
-		dst = append(dst, ',')
-		dst = appendKey(dst, "stageVariables")
-		dst = appendStringMap(dst, sortedKeys(q.stage.Variables), func(k string) string { return q.stage.Variables[k] })
+		dst = appendStageVariables(dst, q.stage)
 	} else {
 		dst = append(dst, `,"stageVariables":null`...)
 	}
 	dst = append(dst, `,"requestContext":{`...)
-	dst = appendStringField(dst, "accountId", accountID)
-	dst = append(dst, ',')
-	dst = appendStringField(dst, "apiId", q.api.ID)
-	dst = append(dst, ',')
-	dst = appendStringField(dst, "domainName", q.r.Host)
-	dst = append(dst, ',')
-	dst = appendStringField(dst, "domainPrefix", domainPrefix(q.r.Host))
+	dst = appendAPIContext(dst, q)
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "extendedRequestId", q.requestID)
 	dst = append(dst, ',')
@@ -285,4 +255,32 @@ func resourceID(path string) string {
 		h /= 36
 	}
 	return string(b)
+}
+
+func appendPathParameters(dst []byte, q *httpRequest) []byte {
+	dst = append(dst, `,"pathParameters":{`...)
+	for i, p := range q.params {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendStringField(dst, p.Name, p.Value)
+	}
+	return append(dst, '}')
+}
+
+func appendStageVariables(dst []byte, st *Stage) []byte {
+	dst = append(dst, ',')
+	dst = appendKey(dst, "stageVariables")
+	return appendStringMap(dst, sortedKeys(st.Variables), func(k string) string { return st.Variables[k] })
+}
+
+// appendAPIContext appends the requestContext fields both payload formats open with.
+func appendAPIContext(dst []byte, q *httpRequest) []byte {
+	dst = appendStringField(dst, "accountId", accountID)
+	dst = append(dst, ',')
+	dst = appendStringField(dst, "apiId", q.api.ID)
+	dst = append(dst, ',')
+	dst = appendStringField(dst, "domainName", q.r.Host)
+	dst = append(dst, ',')
+	return appendStringField(dst, "domainPrefix", domainPrefix(q.r.Host))
 }

@@ -2,11 +2,9 @@ package engine
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/tidwall/gjson"
@@ -107,37 +105,15 @@ func parseLambdaHTTPResponse(data []byte, v1 bool) (*lambdaResponse, error) {
 	if sc.Type != gjson.Number || sc.Int() < 100 || sc.Int() > 599 {
 		return nil, fmt.Errorf("%w: statusCode %s", ErrBadResponse, sc.Raw)
 	}
-	resp := &lambdaResponse{status: int(sc.Int()), header: http.Header{}}
-	root.Get("headers").ForEach(func(k, v gjson.Result) bool {
-		resp.header.Set(k.String(), v.String())
-		return true
-	})
-	root.Get("multiValueHeaders").ForEach(func(k, v gjson.Result) bool {
-		resp.header.Del(k.String())
-		for _, x := range v.Array() {
-			resp.header.Add(k.String(), x.String())
-		}
-		return true
-	})
+	header, body, err := proxyHeadersAndBody(root)
+	if err != nil {
+		return nil, err
+	}
+	resp := &lambdaResponse{status: int(sc.Int()), header: header, body: body}
 	if !v1 {
 		for _, c := range root.Get("cookies").Array() {
 			resp.cookies = append(resp.cookies, c.String())
 		}
-	}
-	body := root.Get("body")
-	switch {
-	case !body.Exists() || body.Type == gjson.Null:
-	case body.Type == gjson.String:
-		resp.body = []byte(body.Str)
-	default:
-		resp.body = []byte(body.Raw)
-	}
-	if root.Get("isBase64Encoded").Bool() && len(resp.body) > 0 {
-		dec, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(resp.body)))
-		if err != nil {
-			return nil, fmt.Errorf("%w: body is not base64: %v", ErrBadResponse, err)
-		}
-		resp.body = dec
 	}
 	return resp, nil
 }

@@ -62,38 +62,46 @@ func parseProxyResponse(data []byte) (*Response, error) {
 		}
 		resp.StatusCode = int(sc.Int())
 	}
-	if h := root.Get("headers"); h.IsObject() {
-		resp.Header = make(http.Header)
-		h.ForEach(func(k, v gjson.Result) bool {
-			resp.Header.Set(k.String(), v.String())
-			return true
-		})
+	header, b, err := proxyHeadersAndBody(root)
+	if err != nil {
+		return nil, err
 	}
-	if mh := root.Get("multiValueHeaders"); mh.IsObject() {
-		if resp.Header == nil {
-			resp.Header = make(http.Header)
-		}
-		mh.ForEach(func(k, v gjson.Result) bool {
-			resp.Header.Del(k.String())
-			for _, x := range v.Array() {
-				resp.Header.Add(k.String(), x.String())
-			}
-			return true
-		})
+	if len(header) > 0 {
+		resp.Header = header
 	}
-	switch {
-	case !body.Exists() || body.Type == gjson.Null:
-	case body.Type == gjson.String:
-		resp.Body = []byte(body.Str)
-	default:
-		resp.Body = []byte(body.Raw)
-	}
-	if root.Get("isBase64Encoded").Bool() && len(resp.Body) > 0 {
-		dec, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(resp.Body)))
-		if err != nil {
-			return nil, fmt.Errorf("%w: body is not base64: %v", ErrBadResponse, err)
-		}
-		resp.Body = dec
-	}
+	resp.Body = b
 	return resp, nil
+}
+
+// proxyHeadersAndBody reads the headers, multiValueHeaders, body and isBase64Encoded fields of a
+// Lambda proxy response.
+func proxyHeadersAndBody(root gjson.Result) (http.Header, []byte, error) {
+	h := http.Header{}
+	root.Get("headers").ForEach(func(k, v gjson.Result) bool {
+		h.Set(k.String(), v.String())
+		return true
+	})
+	root.Get("multiValueHeaders").ForEach(func(k, v gjson.Result) bool {
+		h.Del(k.String())
+		for _, x := range v.Array() {
+			h.Add(k.String(), x.String())
+		}
+		return true
+	})
+	var body []byte
+	switch b := root.Get("body"); {
+	case !b.Exists() || b.Type == gjson.Null:
+	case b.Type == gjson.String:
+		body = []byte(b.Str)
+	default:
+		body = []byte(b.Raw)
+	}
+	if root.Get("isBase64Encoded").Bool() && len(body) > 0 {
+		dec, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(body)))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: body is not base64: %v", ErrBadResponse, err)
+		}
+		body = dec
+	}
+	return h, body, nil
 }
