@@ -153,3 +153,34 @@ func TestTenThousandPostsArriveInOrderAcrossNodes(t *testing.T) {
 		t.Fatal(errors.New("client did not receive every message"))
 	}
 }
+
+func TestPostAnswers503WhileNATSIsDown(t *testing.T) {
+	ns := testutil.StartNATS(t)
+	var nodes []*portico.Node
+	for i := 0; i < 2; i++ {
+		cfg := testutil.LoadConfig(t, connectionsConfig(""))
+		cfg.Node.NATS = ns.ClientURL()
+		cfg.Node.NodeID = fmt.Sprintf("solo-%d", i)
+		nodes = append(nodes, testutil.StartNode(t, cfg))
+	}
+	clientB, idB := connect(t, nodes[1], "prod")
+	clientA, idA := connect(t, nodes[0], "prod")
+	viaA := sdk(nodes[0], "prod", "AKID", "SECRET")
+	ctx := context.Background()
+	_, err := viaA.PostToConnection(ctx, &apigatewaymanagementapi.PostToConnectionInput{ConnectionId: &idB, Data: []byte("up")})
+	require.NoError(t, err)
+	require.Equal(t, "up", read(t, clientB))
+
+	ns.Shutdown()
+	ns.WaitForShutdown()
+	start := time.Now()
+	_, err = viaA.PostToConnection(ctx, &apigatewaymanagementapi.PostToConnectionInput{ConnectionId: &idB, Data: []byte("down")})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "StatusCode: 503")
+	require.Less(t, time.Since(start), 6*time.Second, "nothing hangs")
+
+	// Node A's own connections do not need NATS.
+	_, err = viaA.PostToConnection(ctx, &apigatewaymanagementapi.PostToConnectionInput{ConnectionId: &idA, Data: []byte("local")})
+	require.NoError(t, err)
+	require.Equal(t, "local", read(t, clientA))
+}
