@@ -51,6 +51,14 @@ func runBench(o options, stdout, stderr io.Writer) error {
 			err = runIdle(e)
 		case "echo":
 			err = runEcho(e)
+		case "connect":
+			err = runConnect(e)
+		case "nats":
+			err = runNATS(e)
+		case "post":
+			err = runPost(e)
+		case "http":
+			err = runHTTP(e)
 		}
 		if err != nil {
 			e.rep.fail("%s: %v", s, err)

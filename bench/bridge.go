@@ -130,9 +130,13 @@ func newConnectionID() string {
 // echoReply is the responder's answer to an event: a Lambda proxy response whose body is the
 // event's body, copied as the JSON string it already is.
 func echoReply(event []byte) []byte {
-	raw := gjson.GetBytes(event, "body").Raw
-	if raw == "" || raw[0] != '"' {
+	body := gjson.GetBytes(event, "body")
+	raw := body.Raw
+	switch {
+	case body.Type != gjson.String:
 		raw = `""`
+	case !gjson.Valid(raw): // gjson reads malformed events leniently
+		raw = string(appendJSONString(nil, body.String()))
 	}
 	out := make([]byte, 0, len(raw)+32)
 	out = append(out, `{"statusCode":200,"body":`...)
@@ -141,14 +145,25 @@ func echoReply(event []byte) []byte {
 }
 
 // serveResponderUntilSignal is the -nats-responder mode: the backend of the nats scenario, answering
-// every request on echoSubject with echoReply until SIGTERM or SIGINT. It subscribes once per CPU
-// in one queue group, so replies are not serialised on one handler.
+// every request on echoSubject with echoReply until SIGTERM or SIGINT.
 func serveResponderUntilSignal(url string) error {
 	nc, err := nats.Connect(url, nats.Name("bench-responder"))
 	if err != nil {
 		return fmt.Errorf("responder: connect %s: %w", url, err)
 	}
 	defer nc.Close()
+	if err := subscribeResponder(nc); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	<-ctx.Done()
+	return nil
+}
+
+// subscribeResponder answers requests on echoSubject with echoReply. It subscribes once per CPU in
+// one queue group, so that replies are not serialised on one handler.
+func subscribeResponder(nc *nats.Conn) error {
 	for range runtime.GOMAXPROCS(0) {
 		if _, err := nc.QueueSubscribe(echoSubject, echoQueue, func(m *nats.Msg) { _ = m.Respond(echoReply(m.Data)) }); err != nil {
 			return fmt.Errorf("responder: subscribe: %w", err)
@@ -157,9 +172,6 @@ func serveResponderUntilSignal(url string) error {
 	if err := nc.Flush(); err != nil {
 		return fmt.Errorf("responder: flush: %w", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	<-ctx.Done()
 	return nil
 }
 

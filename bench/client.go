@@ -19,15 +19,22 @@ const (
 	dialWorkers     = 32              // concurrent dials
 	connectDeadline = 3 * time.Minute // longest a connect command may take
 	maxEchoDuration = 10 * time.Minute
+	maxRequestBytes = 16 << 20 // longest command line: a post to 18,000 ids fits
 )
 
 // clientRequest is one command from the benchmark to a load client, one JSON line on its stdin.
 type clientRequest struct {
-	Op         string        `json:"op"` // connect, echo or close
+	Op         string        `json:"op"` // connect, echo, close, or one of clientops.go
 	N          int           `json:"n,omitempty"`
 	Size       int           `json:"size,omitempty"`
 	Duration   time.Duration `json:"duration,omitempty"`
 	MaxPerConn int           `json:"maxPerConn,omitempty"`
+	// Of the ops in clientops.go.
+	Mode        string   `json:"mode,omitempty"`
+	URL         string   `json:"url,omitempty"`
+	IDs         []string `json:"ids,omitempty"`
+	Concurrency int      `json:"concurrency,omitempty"`
+	MaxTotal    int      `json:"maxTotal,omitempty"`
 }
 
 // clientReply is a load client's answer, one JSON line on its stdout.
@@ -39,6 +46,11 @@ type clientReply struct {
 	Mismatched uint64        `json:"mismatched,omitempty"`
 	Elapsed    time.Duration `json:"elapsed,omitempty"`
 	Latency    histogram     `json:"latency"`
+	// Of the ops in clientops.go.
+	IDs      []string `json:"ids,omitempty"`
+	Received uint64   `json:"received,omitempty"`
+	Start    int64    `json:"start,omitempty"` // Unix ns when sending began
+	Last     int64    `json:"last,omitempty"`  // Unix ns of the last message received
 }
 
 // loadClient holds the connections of one client process. Not safe for concurrent use.
@@ -46,6 +58,7 @@ type loadClient struct {
 	target    string
 	srcOffset int
 	conns     []*clientConn
+	receiving *receiving // between arm and collect
 }
 
 // clientConn is one open connection of a load client.
@@ -61,8 +74,10 @@ func serveClient(target string, srcOffset int, in io.Reader, out io.Writer) erro
 		return fmt.Errorf("-target %q: want a ws:// URL on 127.0.0.0/8", target)
 	}
 	lc := &loadClient{target: target, srcOffset: srcOffset}
+	defer lc.stopReceiving()
 	defer lc.closeAll()
 	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64<<10), maxRequestBytes)
 	enc := json.NewEncoder(out)
 	for sc.Scan() {
 		var req clientRequest
@@ -89,6 +104,20 @@ func (lc *loadClient) do(req clientRequest) (clientReply, error) {
 	case "close":
 		lc.closeAll()
 		return clientReply{}, nil
+	case "churn":
+		return lc.churn(req.Concurrency, req.Duration, req.MaxTotal)
+	case "ids":
+		return lc.ids()
+	case "arm":
+		return lc.arm(req.Duration, req.MaxPerConn)
+	case "collect":
+		return lc.collect()
+	case "post":
+		return postLoad(req)
+	case "http":
+		return httpLoad(req)
+	case "nats":
+		return natsLoad(req)
 	}
 	return clientReply{}, fmt.Errorf("unknown op %q", req.Op)
 }

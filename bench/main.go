@@ -14,8 +14,9 @@ func main() {
 	}
 }
 
-// run parses args and runs one of the three modes: the benchmark itself (default), the baseline
-// server (-serve-baseline) or a load client (-client).
+// run parses args and runs one of the modes: the benchmark itself (default), or one of the hidden
+// processes it starts: the baseline server (-serve-baseline), a load client (-client), the NATS
+// echo backend (-nats-responder), the HTTP backend (-serve-backend) or a reverse proxy (-serve-proxy).
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -26,7 +27,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	switch {
 	case o.serveBaseline:
-		return serveBaselineUntilSignal(o.listen, o.admin)
+		return serveBaselineUntilSignal(o.listen, o.admin, baselineConfig{fanout: o.fanout, natsURL: o.natsURL})
+	case o.natsResponder:
+		return serveResponderUntilSignal(o.natsURL)
+	case o.serveBackend:
+		return serveHTTPUntilSignal(o.listen, backendHandler())
+	case o.serveProxy:
+		h, err := reverseProxy(o.upstream, o.idlePerHost)
+		if err != nil {
+			return err
+		}
+		return serveHTTPUntilSignal(o.listen, h)
 	case o.client:
 		return serveClient(o.target, o.srcOffset, stdin, stdout)
 	}

@@ -3,10 +3,14 @@ package main
 import (
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// allScenarios are the scenarios in the order they run by default.
+func allScenarios() []string { return []string{"idle", "echo", "connect", "nats", "post", "http"} }
 
 // options are the command line of bench, for all three modes.
 type options struct {
@@ -21,6 +25,13 @@ type options struct {
 
 	// Hidden modes.
 	serveBaseline bool
+	fanout        bool
+	natsURL       string
+	natsResponder bool
+	serveBackend  bool
+	serveProxy    bool
+	upstream      string
+	idlePerHost   int
 	listen, admin string
 	client        bool
 	target        string
@@ -31,15 +42,22 @@ type options struct {
 
 func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.quick, "quick", false, "fewer and shorter points")
-	fs.StringVar(&o.scenarioFlag, "scenario", "idle,echo", "comma-separated scenarios: idle, echo")
+	fs.StringVar(&o.scenarioFlag, "scenario", strings.Join(allScenarios(), ","), "comma-separated scenarios: "+strings.Join(allScenarios(), ", "))
 	fs.BoolVar(&o.jsonOnly, "json", false, "print only the JSON lines, no Markdown table")
 	fs.StringVar(&o.connsFlag, "conns", "", "comma-separated connection counts (default per scenario)")
 	fs.StringVar(&o.sizesFlag, "sizes", "", "comma-separated echo message sizes in bytes (default 64,4096; quick 64)")
-	fs.DurationVar(&o.duration, "duration", 0, "echo: measuring time per point (default 5s; quick 2s)")
+	fs.DurationVar(&o.duration, "duration", 0, "echo, connect, nats, post, http: measuring time per point (default 5s; quick 2s)")
 	fs.DurationVar(&o.settle, "settle", 130*time.Second, "idle: longest wait for a GC cycle after connecting")
 	fs.StringVar(&o.portico, "portico", "", "portico binary (default: built from ./cmd/portico of this module)")
 
 	fs.BoolVar(&o.serveBaseline, "serve-baseline", false, "internal: run the baseline echo server")
+	fs.BoolVar(&o.fanout, "fanout", false, "internal: baseline keeps its connections and serves POST /fanout")
+	fs.StringVar(&o.natsURL, "nats", "", "internal: NATS URL of the bridge baseline and of the responder")
+	fs.BoolVar(&o.natsResponder, "nats-responder", false, "internal: run the NATS echo backend")
+	fs.BoolVar(&o.serveBackend, "serve-backend", false, "internal: run the HTTP backend")
+	fs.BoolVar(&o.serveProxy, "serve-proxy", false, "internal: run httputil.ReverseProxy in front of -upstream")
+	fs.StringVar(&o.upstream, "upstream", "", "internal: the reverse proxy's backend URL")
+	fs.IntVar(&o.idlePerHost, "idle-per-host", 64, "internal: the reverse proxy's idle connections per host")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "internal: baseline client address")
 	fs.StringVar(&o.admin, "admin", "127.0.0.1:0", "internal: baseline admin address")
 	fs.BoolVar(&o.client, "client", false, "internal: run a load client driven over stdin/stdout")
@@ -51,11 +69,12 @@ func (o *options) register(fs *flag.FlagSet) {
 func (o *options) finish() error {
 	for _, s := range strings.Split(o.scenarioFlag, ",") {
 		switch s = strings.TrimSpace(s); s {
-		case "idle", "echo":
-			o.scenarios = append(o.scenarios, s)
 		case "":
 		default:
-			return fmt.Errorf("-scenario: unknown scenario %q (want idle, echo)", s)
+			if !slices.Contains(allScenarios(), s) {
+				return fmt.Errorf("-scenario: unknown scenario %q (want %s)", s, strings.Join(allScenarios(), ", "))
+			}
+			o.scenarios = append(o.scenarios, s)
 		}
 	}
 	var err error

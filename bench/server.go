@@ -104,6 +104,19 @@ func startBaselineProc(self string, extra ...string) (*serverProc, error) {
 }
 
 func startServer(name string, cmd *exec.Cmd, wsURL, admin, connMetric string) (*serverProc, error) {
+	s, err := launch(name, cmd, wsURL, admin, connMetric)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.waitReady(30 * time.Second); err != nil {
+		_ = s.kill()
+		return nil, err
+	}
+	return s, nil
+}
+
+// launch starts cmd as a server process without waiting for it to be ready.
+func launch(name string, cmd *exec.Cmd, wsURL, admin, connMetric string) (*serverProc, error) {
 	s := &serverProc{name: name, cmd: cmd, wsURL: wsURL, adminURL: "http://" + admin, connMetric: connMetric,
 		stderr: &tailBuffer{max: 16 << 10}, exited: make(chan struct{}),
 		http: &http.Client{Timeout: 10 * time.Second}}
@@ -116,10 +129,6 @@ func startServer(name string, cmd *exec.Cmd, wsURL, admin, connMetric string) (*
 		s.exitErr = cmd.Wait()
 		close(s.exited)
 	}()
-	if err := s.waitReady(30 * time.Second); err != nil {
-		_ = s.kill()
-		return nil, err
-	}
 	return s, nil
 }
 
