@@ -3,6 +3,7 @@ package portico
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/portico-gateway/portico/actors"
@@ -27,9 +28,7 @@ func (n *Node) Handshake(r *http.Request) transport.Decision {
 		proto = "https"
 	}
 	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
-		if _, p, err := net.SplitHostPort(la.String()); err == nil {
-			port = p
-		}
+		port = n.listenerPort(la)
 	}
 	info := &engine.Connection{
 		ID:           actors.NewConnectionID(n.tag),
@@ -83,4 +82,28 @@ func upgradeHeaders(h http.Header) http.Header {
 
 func jsonHeader() http.Header {
 	return http.Header{"Content-Type": {"application/json"}}
+}
+
+// portText is a listener port and its decimal text.
+type portText struct {
+	port int
+	text string
+}
+
+// listenerPort returns the text of the port of a, the address a client connected to. Connections
+// share the text instead of each keeping a copy of the address's.
+func (n *Node) listenerPort(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok {
+		if _, p, err := net.SplitHostPort(a.String()); err == nil {
+			return p
+		}
+		return ""
+	}
+	if last := n.lastPort.Load(); last != nil && last.port == ta.Port {
+		return last.text
+	}
+	p := &portText{port: ta.Port, text: strconv.Itoa(ta.Port)}
+	n.lastPort.Store(p)
+	return p.text
 }

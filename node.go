@@ -48,6 +48,8 @@ type Node struct {
 	clientLn net.Listener
 	adminLn  net.Listener
 	ready    atomic.Bool
+	// lastPort is the client listener port's text, shared by the connections' ListenerPort.
+	lastPort atomic.Pointer[portText]
 	serving  sync.WaitGroup
 
 	shutdownOnce sync.Once

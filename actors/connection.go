@@ -2,7 +2,6 @@ package actors
 
 import (
 	"errors"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -32,6 +31,15 @@ type Socket interface {
 	Close(code ws.StatusCode, reason string) error
 }
 
+// trySocket is a Socket that can write a frame only if it need not wait on the client
+// (transport.Conn implements it). Connections whose socket is one write on the goroutine that read
+// the client's message; others, and frames the socket cannot take at once, are written from a
+// goroutine of their own.
+type trySocket interface {
+	TryWriteText(p []byte) (bool, error)
+	TryWriteBinary(p []byte) (bool, error)
+}
+
 // Connection is one client connection: its actor, socket and engine view. Methods are safe for
 // concurrent use; state that changes is either atomic or touched only by the actor.
 type Connection struct {
@@ -40,14 +48,25 @@ type Connection struct {
 	pid  *actor.PID
 	sock Socket
 
-	lastActive atomic.Int64 // unix nanoseconds of the last message from the client
-	queued     atomic.Int64 // bytes posted to the actor and not yet written
-	closed     atomic.Bool  // set once the socket has ended
-	overflowed atomic.Bool  // set when the outbound queue overflowed and the close began
+	lastActive atomic.Int64  // unix nanoseconds of the last message from the client
+	queued     atomic.Int64  // bytes at the actor: client messages not yet routed, replies not yet written
+	state      atomic.Uint32 // stClosed | stOverflowed | stExpired
 
-	timerMu sync.Mutex
-	timer   *time.Timer
+	done bool // the actor has handed the disconnect on; only the actor's turns touch it
 }
+
+// Connection states (Connection.state); each is set once.
+const (
+	stClosed     uint32 = 1 << iota // the socket has ended
+	stOverflowed                    // the outbound queue overflowed and the close began
+	stExpired                       // a deadline passed and the close began
+)
+
+// set sets state bit st and reports whether it was already set.
+func (c *Connection) set(st uint32) bool { return c.state.Or(st)&st != 0 }
+
+// closed reports whether the socket has ended.
+func (c *Connection) closed() bool { return c.state.Load()&stClosed != 0 }
 
 // Info returns the connection's engine view (id, stage, identity, connectedAt).
 func (c *Connection) Info() *engine.Connection { return c.info }
@@ -63,20 +82,16 @@ func (c *Connection) LastActiveAt() time.Time { return time.Unix(0, c.lastActive
 // closed (1008) and ErrQueueFull returned; once closed, Post returns ErrGone. payload must not be
 // modified afterwards.
 func (c *Connection) Post(payload []byte) error {
-	if c.closed.Load() || c.overflowed.Load() {
+	if c.state.Load()&(stClosed|stOverflowed) != 0 {
 		return ErrGone
 	}
 	// A message alone in the queue always fits, however large: the bound is on what piles up.
 	if n := c.queued.Add(int64(len(payload))); n > int64(c.sys.opts.OutboundQueueBytes) && n != int64(len(payload)) {
 		c.queued.Add(-int64(len(payload)))
-		if c.overflowed.CompareAndSwap(false, true) {
-			c.sys.log.Debug("outbound queue full", zapID(c.info.ID))
-			// Closing may wait briefly for a write blocked on this very client; the poster must not.
-			go func() { _ = c.sock.Close(CloseQueueFull, "outbound queue full") }()
-		}
+		c.overflow()
 		return ErrQueueFull
 	}
-	c.sys.as.Root.Send(c.pid, &outbound{payload: payload})
+	c.sys.as.Root.Send(c.pid, &outbound{c: c, payload: payload})
 	return nil
 }
 
@@ -89,76 +104,91 @@ func (c *Connection) Close(code ws.StatusCode, reason string) {
 }
 
 // OnMessage implements transport.ConnHandler: a complete message from the client. The payload is
-// copied, since the transport reuses its buffer.
+// copied, since the transport reuses its buffer. When the actor is idle, its turn runs on this
+// goroutine (see mailbox), so a MOCK route's reply is written without a goroutine hop.
 func (c *Connection) OnMessage(_ ws.OpCode, payload []byte) {
 	c.lastActive.Store(time.Now().UnixNano())
+	// Client messages waiting for the actor count against the same bound as replies: while a reply
+	// waits on a client that does not read, its further messages pile up here instead.
+	if n := c.queued.Add(int64(len(payload))); n > int64(c.sys.opts.OutboundQueueBytes) && n != int64(len(payload)) {
+		c.queued.Add(-int64(len(payload)))
+		c.overflow()
+		return
+	}
 	body := make([]byte, len(payload))
 	copy(body, payload)
-	c.sys.as.Root.Send(c.pid, &inbound{body: body})
+	c.sys.as.Root.Send(c.pid, &inbound{c: c, body: body})
 }
 
 // OnClose implements transport.ConnHandler: the socket has ended. It runs exactly once per
 // connection; the actor then runs $disconnect and stops.
 func (c *Connection) OnClose(code ws.StatusCode, reason string) {
-	if c.closed.Swap(true) {
+	if c.set(stClosed) {
 		return
 	}
-	c.timerMu.Lock()
-	if c.timer != nil {
-		c.timer.Stop()
-	}
-	c.timerMu.Unlock()
 	c.sys.remove(c)
-	c.sys.as.Root.Send(c.pid, &ended{code: int(code), reason: reason})
+	c.sys.as.Root.Send(c.pid, &ended{c: c, code: int(code), reason: reason})
 }
 
-// armTimer starts the single timer that covers both the idle timeout and the connection lifetime.
-func (c *Connection) armTimer() {
-	c.timerMu.Lock()
-	defer c.timerMu.Unlock()
-	c.timer = time.AfterFunc(c.untilDeadline(time.Now()), c.onTimer)
-}
-
-// untilDeadline is the time until the earlier of the idle and lifetime deadlines.
-func (c *Connection) untilDeadline(now time.Time) time.Duration {
-	idle := time.Unix(0, c.lastActive.Load()).Add(c.sys.opts.IdleTimeout)
-	life := c.info.ConnectedAt.Add(c.sys.opts.MaxConnectionDuration)
-	d := idle
-	if life.Before(d) {
-		d = life
-	}
-	return d.Sub(now)
-}
-
-// onTimer closes the connection when a deadline has passed, otherwise re-arms for the next one.
-// Messages only store lastActive; the timer is moved lazily here, never per message.
-func (c *Connection) onTimer() {
-	if c.closed.Load() {
+// overflow closes a connection whose queue overflowed (1008), once.
+func (c *Connection) overflow() {
+	if c.set(stOverflowed) {
 		return
 	}
-	d := c.untilDeadline(time.Now())
-	if d <= 0 {
-		_ = c.sock.Close(ws.StatusGoingAway, "Going away")
-		return
-	}
-	c.timerMu.Lock()
-	c.timer.Reset(d)
-	c.timerMu.Unlock()
+	c.sys.log.Debug("outbound queue full", zapID(c.info.ID))
+	// Closing may wait briefly for a write blocked on this very client; the caller must not.
+	go func() { _ = c.sock.Close(CloseQueueFull, "outbound queue full") }()
 }
 
-// write sends one queued message to the socket; it runs on the actor.
-func (c *Connection) write(p []byte) {
-	defer c.queued.Add(-int64(len(p)))
-	if c.closed.Load() {
+// deadline is when the connection is to be closed, in unix nanoseconds: the earlier of its idle
+// deadline and the end of its maximum duration.
+func (c *Connection) deadline() int64 {
+	idle := c.lastActive.Load() + int64(c.sys.opts.IdleTimeout)
+	life := c.info.ConnectedAt.UnixNano() + int64(c.sys.opts.MaxConnectionDuration)
+	return min(idle, life)
+}
+
+// expire closes a connection whose deadline passed with 1001, once, on its own goroutine (the
+// close frame may wait on a slow client).
+func (c *Connection) expire() {
+	if c.closed() || c.set(stExpired) {
 		return
 	}
+	go func() { _ = c.sock.Close(ws.StatusGoingAway, "Going away") }()
+}
+
+// write sends one queued message to the socket; it runs on the actor. With noWait (a turn on the
+// goroutine that read the client's message), it writes only what the socket takes at once and
+// reports false, having written nothing, when it would have to wait.
+func (c *Connection) write(p []byte, noWait bool) bool {
+	if c.closed() {
+		c.queued.Add(-int64(len(p)))
+		return true
+	}
+	text := utf8.Valid(p)
 	var err error
-	if utf8.Valid(p) {
+	if noWait {
+		ts, ok := c.sock.(trySocket)
+		if !ok {
+			return false
+		}
+		var done bool
+		if text {
+			done, err = ts.TryWriteText(p)
+		} else {
+			done, err = ts.TryWriteBinary(p)
+		}
+		if !done && err == nil {
+			return false
+		}
+	} else if text {
 		err = c.sock.WriteText(p)
 	} else {
 		err = c.sock.WriteBinary(p)
 	}
+	c.queued.Add(-int64(len(p)))
 	if err != nil {
 		c.sys.log.Debug("write failed", zapID(c.info.ID))
 	}
+	return true
 }

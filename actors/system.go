@@ -24,11 +24,29 @@ type Dispatcher interface {
 type Options struct {
 	IdleTimeout           time.Duration // zero: 10 minutes
 	MaxConnectionDuration time.Duration // zero: 2 hours
-	OutboundQueueBytes    int           // zero: 1 MiB
+	OutboundQueueBytes    int           // bytes waiting at a connection's actor, both ways; zero: 1 MiB
 	Logger                *zap.Logger   // nil: no logs
 }
 
-// System is the node's actor system and the index of its live connections.
+// registryBuckets is how many of protoactor's process registry buckets a System keeps. protoactor
+// makes 1,024 buckets of 32 maps each, so that below a few hundred thousand actors nearly every
+// actor has a map of its own (a few hundred bytes each); 32 buckets (1,024 maps) still spread
+// the rare registry look-ups (PIDs cache their process) over many locks.
+const registryBuckets = 32
+
+// Bounds of the deadline sweep's period, which is a sixteenth of the shorter timeout.
+const (
+	minSweep = 5 * time.Millisecond
+	maxSweep = time.Second
+)
+
+// System is the node's actor system and the index of its live connections. It is safe for
+// concurrent use.
+//
+// Every connection has one protoactor actor: its own PID, process and mailbox. The actors share
+// one Props and one stateless behaviour (connActor); each message carries its Connection, whose
+// state only the actor's turns touch. Idle and lifetime deadlines are checked by one sweeper
+// goroutine over the sharded connection index instead of a timer per connection.
 type System struct {
 	as    *actor.ActorSystem
 	props *actor.Props
@@ -36,12 +54,16 @@ type System struct {
 	opts  Options
 	log   *zap.Logger
 
-	conns sync.Map // connection id -> *Connection
+	conns *index
 	count atomic.Int64
 	live  sync.WaitGroup // connections whose actor has not yet run $disconnect
+
+	stop     chan struct{}
+	sweeping sync.WaitGroup
+	stopOnce sync.Once
 }
 
-// NewSystem starts an actor system whose connections dispatch to disp.
+// NewSystem returns a System that hands messages and disconnects to disp. Shutdown releases it.
 func NewSystem(disp Dispatcher, opts Options) *System {
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = 10 * time.Minute
@@ -55,34 +77,69 @@ func NewSystem(disp Dispatcher, opts Options) *System {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
-	s := &System{disp: disp, opts: opts, log: opts.Logger.Named("actors")}
+	s := &System{disp: disp, opts: opts, log: opts.Logger.Named("actors"), conns: newIndex(), stop: make(chan struct{})}
 	s.as = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}))
+	shrinkRegistry(s.as.ProcessRegistry)
+	s.props = actor.PropsFromProducer(func() actor.Actor { return connActor{} }, actor.WithMailbox(newMailbox))
+	s.sweeping.Add(1)
+	go s.sweep(sweepPeriod(opts))
 	return s
 }
 
-// Open registers a new, upgraded connection: it spawns the connection's actor, indexes it by id and
-// starts its timers. The returned Connection is the socket's transport.ConnHandler.
+// shrinkRegistry cuts protoactor's process registry to registryBuckets buckets, moving what the
+// actor system registered at its start into the buckets that remain.
+func shrinkRegistry(reg *actor.ProcessRegistryValue) {
+	all := reg.LocalPIDs.LocalPIDs
+	if len(all) <= registryBuckets {
+		return
+	}
+	type entry struct {
+		id string
+		p  any
+	}
+	var moved []entry
+	for _, m := range all[registryBuckets:] {
+		for id, p := range m.Items() {
+			moved = append(moved, entry{id, p})
+		}
+	}
+	// A copy, so the dropped buckets' maps are not kept alive by the old backing array.
+	reg.LocalPIDs.LocalPIDs = append(all[:0:0], all[:registryBuckets]...)
+	for _, e := range moved {
+		reg.LocalPIDs.GetBucket(e.id).Set(e.id, e.p)
+	}
+}
+
+func sweepPeriod(opts Options) time.Duration {
+	d := min(opts.IdleTimeout, opts.MaxConnectionDuration) / 16
+	return min(max(d, minSweep), maxSweep)
+}
+
+// Open registers a new, upgraded connection: it spawns the connection's actor and indexes it by id;
+// the sweep then watches its deadlines. The returned Connection is the socket's
+// transport.ConnHandler.
 func (s *System) Open(info *engine.Connection, sock Socket) *Connection {
 	c := &Connection{info: info, sys: s, sock: sock}
 	c.lastActive.Store(info.ConnectedAt.UnixNano())
-	c.pid = s.as.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &connActor{c: c} }))
 	s.live.Add(1)
+	// The connection id names the actor, so its PID shares the id's bytes; ids are random, and a
+	// clash (never seen) falls back to a generated name.
+	pid, err := s.as.Root.SpawnNamed(s.props, info.ID)
+	if err != nil {
+		pid = s.as.Root.Spawn(s.props)
+	}
+	c.pid = pid
 	s.count.Add(1)
-	s.conns.Store(info.ID, c)
-	c.armTimer()
+	s.conns.add(c)
 	return c
 }
 
 // Get returns the live connection with the given id.
 func (s *System) Get(id string) (*Connection, bool) {
-	v, ok := s.conns.Load(id)
-	if !ok {
-		return nil, false
-	}
-	c := v.(*Connection)
-	if c.closed.Load() {
+	c, ok := s.conns.get(id)
+	if !ok || c.closed() {
 		return nil, false
 	}
 	return c, true
@@ -93,10 +150,9 @@ func (s *System) Count() int { return int(s.count.Load()) }
 
 // CloseAll closes every live connection with code and reason.
 func (s *System) CloseAll(code ws.StatusCode, reason string) {
-	s.conns.Range(func(_, v any) bool {
-		v.(*Connection).Close(code, reason)
-		return true
-	})
+	for _, c := range s.conns.collect(nil, func(*Connection) bool { return true }) {
+		c.Close(code, reason)
+	}
 }
 
 // Wait blocks until every closed connection's actor has handed its $disconnect to the dispatcher, or
@@ -112,50 +168,90 @@ func (s *System) Wait(ctx context.Context) error {
 	}
 }
 
-// Shutdown stops the actor system.
-func (s *System) Shutdown() { s.as.Shutdown() }
+// Shutdown stops the deadline sweep and the actor system.
+func (s *System) Shutdown() {
+	s.stopOnce.Do(func() {
+		close(s.stop)
+		s.sweeping.Wait()
+		s.as.Shutdown()
+	})
+}
 
 func (s *System) remove(c *Connection) {
-	if s.conns.CompareAndDelete(c.info.ID, c) {
+	if s.conns.remove(c) {
 		s.count.Add(-1)
+	}
+}
+
+// sweep closes, every period, the connections whose idle or lifetime deadline has passed (1001),
+// until Shutdown.
+func (s *System) sweep(period time.Duration) {
+	defer s.sweeping.Done()
+	t := time.NewTicker(period)
+	defer t.Stop()
+	var due []*Connection
+	for {
+		select {
+		case <-s.stop:
+			return
+		case now := <-t.C:
+			n := now.UnixNano()
+			due = s.conns.collect(due, func(c *Connection) bool { return c.deadline() <= n })
+			for _, c := range due {
+				c.expire()
+			}
+			clear(due)
+		}
 	}
 }
 
 func zapID(id string) zap.Field { return zap.String("connectionId", id) }
 
-// Messages of a connection actor.
+// Messages of a connection's actor. Each carries its Connection, since the actors share one
+// stateless behaviour.
 type (
-	inbound  struct{ body []byte }
-	outbound struct{ payload []byte }
-	ended    struct {
+	inbound struct {
+		c    *Connection
+		body []byte
+	}
+	outbound struct {
+		c       *Connection
+		payload []byte
+		// noWait and deferred pass between the mailbox and the actor: a turn on the goroutine
+		// that read the client's message sets noWait, and the actor sets deferred when the
+		// socket could not take the frame at once (the mailbox then moves the turn).
+		noWait   bool
+		deferred bool
+	}
+	ended struct {
+		c      *Connection
 		code   int
 		reason string
 	}
 )
 
-// connActor is the actor of one connection: it serialises the client's messages into the engine, the
-// writes to the socket, and the end of the connection.
-type connActor struct {
-	c    *Connection
-	done bool
-}
+// connActor is the behaviour of every connection actor. It has no state: what a connection's
+// actor owns lives in its Connection and is touched only here.
+type connActor struct{}
 
 // Receive implements actor.Actor.
-func (a *connActor) Receive(ctx actor.Context) {
+func (connActor) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *inbound:
-		if !a.done {
-			a.c.sys.disp.Message(a.c.info, m.body, a.c)
+		m.c.queued.Add(-int64(len(m.body)))
+		if !m.c.done {
+			m.c.sys.disp.Message(m.c.info, m.body, m.c)
 		}
 	case *outbound:
-		a.c.write(m.payload)
+		m.deferred = !m.c.write(m.payload, m.noWait)
 	case *ended:
-		if a.done {
+		c := m.c
+		if c.done {
 			return
 		}
-		a.done = true
-		a.c.sys.disp.Disconnect(a.c.info, m.code, m.reason)
-		a.c.sys.live.Done()
+		c.done = true
+		c.sys.disp.Disconnect(c.info, m.code, m.reason)
+		c.sys.live.Done()
 		ctx.Stop(ctx.Self())
 	}
 }

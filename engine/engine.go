@@ -152,7 +152,9 @@ func (e *Engine) Disconnect(c *Connection, code int, reason string) {
 }
 
 func (e *Engine) invoke(ctx context.Context, route *Route, r *wsRequest) (*Response, error) {
-	if route.Timeout > 0 {
+	// An integration that does no I/O finishes without waiting on anything: a deadline (a runtime
+	// timer per message) could never cut it short.
+	if _, sync := route.Integration.(synchronous); !sync && route.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, route.Timeout)
 		defer cancel()

@@ -25,6 +25,7 @@ type Server struct {
 
 	readers   sync.Pool // *reader
 	writeBufs sync.Pool // *[]byte
+	rawWrites sync.Pool // *rawWrite
 
 	count atomic.Int64 // upgraded connections not yet torn down
 
