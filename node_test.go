@@ -231,6 +231,8 @@ func TestNATSRouteGetsLambdaProxyEventAndRepliesWithBody(t *testing.T) {
 	require.Equal(t, rc.ConnectedAt, me.RequestContext.ConnectedAt)
 	require.NotEqual(t, rc.RequestID, me.RequestContext.RequestID)
 	require.NotNil(t, me.RequestContext.MessageID)
+	require.NotEqual(t, me.RequestContext.RequestID, me.RequestContext.MessageID, "messageId is its own id")
+	require.Equal(t, me.RequestContext.RequestID, me.RequestContext.ExtendedRequestID)
 	require.Equal(t, `{"action":"sendmessage","data":"hi"}`, me.Body)
 	require.Nil(t, me.Headers, "MESSAGE events carry no headers")
 	require.False(t, me.IsBase64Encoded)

@@ -100,7 +100,7 @@ func (e *Engine) Message(c *Connection, body []byte, rep Replier) {
 	e.metrics.message()
 	api := c.Stage.API
 	r := &wsRequest{conn: c, eventType: EventMessage, requestID: NewRequestID(), body: body, time: e.now()}
-	r.messageID = r.requestID
+	r.messageID = NewRequestID() // API Gateway gives each message its own id, apart from the request id
 	key, ok := api.routeTable.Select(body, r)
 	if !ok {
 		e.metrics.clientError()
