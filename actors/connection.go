@@ -81,7 +81,10 @@ func (c *Connection) LastActiveAt() time.Time { return time.Unix(0, c.lastActive
 // otherwise. It never blocks on the client: when the queue is over its bound the connection is
 // closed (1008) and ErrQueueFull returned; once closed, Post returns ErrGone. payload must not be
 // modified afterwards.
-func (c *Connection) Post(payload []byte) error {
+func (c *Connection) Post(payload []byte) error { return c.post(payload, nil) }
+
+// post is Post for a payload that may own the pooled body of the client message from.
+func (c *Connection) post(payload []byte, from *inbound) error {
 	if c.state.Load()&(stClosed|stOverflowed) != 0 {
 		return ErrGone
 	}
@@ -91,7 +94,7 @@ func (c *Connection) Post(payload []byte) error {
 		c.overflow()
 		return ErrQueueFull
 	}
-	c.sys.as.Root.Send(c.pid, &outbound{c: c, payload: payload})
+	c.sys.as.Root.Send(c.pid, &outbound{c: c, payload: payload, from: from})
 	return nil
 }
 
@@ -104,8 +107,10 @@ func (c *Connection) Close(code ws.StatusCode, reason string) {
 }
 
 // OnMessage implements transport.ConnHandler: a complete message from the client. The payload is
-// copied, since the transport reuses its buffer. When the actor is idle, its turn runs on this
-// goroutine (see mailbox), so a MOCK route's reply is written without a goroutine hop.
+// copied, since the transport reuses its buffer; a large one into a pooled buffer that goes back to
+// the pool once the message and its replies are done with it (see inbound.handle). When the actor
+// is idle, its turn runs on this goroutine (see mailbox), so a MOCK route's reply is written
+// without a goroutine hop.
 func (c *Connection) OnMessage(_ ws.OpCode, payload []byte) {
 	c.lastActive.Store(time.Now().UnixNano())
 	// Client messages waiting for the actor count against the same bound as replies: while a reply
@@ -115,9 +120,14 @@ func (c *Connection) OnMessage(_ ws.OpCode, payload []byte) {
 		c.overflow()
 		return
 	}
-	body := make([]byte, len(payload))
-	copy(body, payload)
-	c.sys.as.Root.Send(c.pid, &inbound{c: c, body: body})
+	m := &inbound{c: c}
+	if m.buf = c.sys.bodies.get(len(payload)); m.buf != nil {
+		m.body = (*m.buf)[:len(payload)]
+	} else {
+		m.body = make([]byte, len(payload))
+	}
+	copy(m.body, payload)
+	c.sys.as.Root.Send(c.pid, m)
 }
 
 // OnClose implements transport.ConnHandler: the socket has ended. It runs exactly once per

@@ -54,9 +54,10 @@ type System struct {
 	opts  Options
 	log   *zap.Logger
 
-	conns *index
-	count atomic.Int64
-	live  sync.WaitGroup // connections whose actor has not yet run $disconnect
+	conns  *index
+	bodies *bodyPool
+	count  atomic.Int64
+	live   sync.WaitGroup // connections whose actor has not yet run $disconnect
 
 	stop     chan struct{}
 	sweeping sync.WaitGroup
@@ -77,7 +78,7 @@ func NewSystem(disp Dispatcher, opts Options) *System {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
-	s := &System{disp: disp, opts: opts, log: opts.Logger.Named("actors"), conns: newIndex(), stop: make(chan struct{})}
+	s := &System{disp: disp, opts: opts, log: opts.Logger.Named("actors"), conns: newIndex(), bodies: newBodyPool(), stop: make(chan struct{})}
 	s.as = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}))
@@ -213,10 +214,15 @@ type (
 	inbound struct {
 		c    *Connection
 		body []byte
+		// buf holds body when it is pooled; lend and kept say who may still use it (see body.go).
+		buf  *[]byte
+		lend atomic.Uint32
+		kept bool
 	}
 	outbound struct {
 		c       *Connection
 		payload []byte
+		from    *inbound // the client message whose pooled body payload is made of, if any
 		// noWait and deferred pass between the mailbox and the actor: a turn on the goroutine
 		// that read the client's message sets noWait, and the actor sets deferred when the
 		// socket could not take the frame at once (the mailbox then moves the turn).
@@ -240,10 +246,15 @@ func (connActor) Receive(ctx actor.Context) {
 	case *inbound:
 		m.c.queued.Add(-int64(len(m.body)))
 		if !m.c.done {
-			m.c.sys.disp.Message(m.c.info, m.body, m.c)
+			m.handle()
+		} else if m.buf != nil {
+			m.c.sys.bodies.put(m.buf)
 		}
 	case *outbound:
 		m.deferred = !m.c.write(m.payload, m.noWait)
+		if !m.deferred && m.from != nil {
+			m.from.written()
+		}
 	case *ended:
 		c := m.c
 		if c.done {

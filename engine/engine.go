@@ -96,7 +96,13 @@ func (e *Engine) Connect(ctx context.Context, c *Connection) ConnectResult {
 // Message routes one text message from a client and runs its integration. MOCK integrations run on
 // the caller's goroutine; others run on their own goroutine, so Message returns at once. Replies and
 // error frames go to rep.
-func (e *Engine) Message(c *Connection, body []byte, rep Replier) {
+func (e *Engine) Message(c *Connection, body []byte, rep Replier) { e.MessageLent(c, body, rep) }
+
+// MessageLent is Message for a caller that wants body back to reuse its memory. It reports whether
+// body may still be read after it returns (kept: an integration runs on its own goroutine with it).
+// When kept is false, nothing the engine holds refers to body any more, except that a reply given to
+// rep during the call may be body itself or a part of it (a passthrough MOCK echoes it).
+func (e *Engine) MessageLent(c *Connection, body []byte, rep Replier) (kept bool) {
 	e.metrics.message()
 	api := c.Stage.API
 	r := &wsRequest{conn: c, eventType: EventMessage, requestID: NewRequestID(), body: body, time: e.now()}
@@ -105,19 +111,20 @@ func (e *Engine) Message(c *Connection, body []byte, rep Replier) {
 	if !ok {
 		e.metrics.clientError()
 		rep.Reply(errorFrame("Forbidden", c.ID, r.requestID))
-		return
+		return false
 	}
 	route := api.Routes[key]
 	r.routeKey = key
 	if _, sync := route.Integration.(synchronous); sync {
 		e.respond(route, r, rep)
-		return
+		return false
 	}
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
 		e.respond(route, r, rep)
 	}()
+	return true
 }
 
 func (e *Engine) respond(route *Route, r *wsRequest, rep Replier) {

@@ -1,6 +1,7 @@
 package routeselect_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/portico-gateway/portico/routeselect"
@@ -15,6 +16,8 @@ func BenchmarkSelect(b *testing.B) {
 		{"action", `$request.body.action`, `{"action":"echo","data":"hello"}`},
 		{"service/action", `${request.body.service}/${request.body.action}`, `{"service":"chat","action":"join","data":"hello"}`},
 		{"no match", `$request.body.action`, `{"action":"nope","data":"hello"}`},
+		{"4 KiB no action", `$request.body.action`, `{"data":"` + strings.Repeat("abcdefghijklmnop", 255) + `"}`},
+		{"4 KiB action last", `$request.body.action`, `{"data":"` + strings.Repeat("abcdefghijklmnop", 254) + `","action":"echo"}`},
 	}
 	for _, bm := range benchmarks {
 		b.Run(bm.name, func(b *testing.B) {

@@ -3,8 +3,6 @@ package routeselect
 import (
 	"strings"
 	"unsafe"
-
-	"github.com/tidwall/gjson"
 )
 
 // Expression is a compiled selection expression such as $request.body.action. It is
@@ -94,7 +92,15 @@ func (e *Expression) single(body string, src Source) (string, bool) {
 	if seg.kind == kindLiteral {
 		return seg.text, true
 	}
-	if e.usesBody && !gjson.Valid(body) {
+	if seg.kind == kindBodyPath && simpleKey(seg.text) {
+		// One pass validates the body and finds the member.
+		res, valid := lookupTop(body, seg.text)
+		if !valid {
+			return "", false
+		}
+		return bodyValue(res)
+	}
+	if e.usesBody && !validJSON(body) {
 		return "", false
 	}
 	return seg.lookup(body, src)
@@ -102,7 +108,7 @@ func (e *Expression) single(body string, src Source) (string, bool) {
 
 // appendTo appends the expression's value to dst.
 func (e *Expression) appendTo(dst []byte, body string, src Source) ([]byte, bool) {
-	if e.usesBody && !gjson.Valid(body) {
+	if e.usesBody && !validJSON(body) {
 		return dst, false
 	}
 	found := false

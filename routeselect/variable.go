@@ -78,11 +78,7 @@ func (s segment) lookup(body string, src Source) (string, bool) {
 	case kindBody:
 		return body, true
 	case kindBodyPath:
-		res := gjson.Get(body, s.text)
-		if res.IsArray() {
-			return string(appendArray(nil, res)), true
-		}
-		return scalarText(res)
+		return bodyValue(gjson.Get(body, s.text))
 	}
 	if src == nil {
 		return "", false
@@ -124,6 +120,15 @@ func (s segment) appendLookup(dst []byte, body string, src Source) ([]byte, bool
 	}
 	v, ok := s.lookup(body, src)
 	return append(dst, v...), ok
+}
+
+// bodyValue is the value of a body path's result: arrays rendered as appendArray does, other
+// values as scalarText does.
+func bodyValue(res gjson.Result) (string, bool) {
+	if res.IsArray() {
+		return string(appendArray(nil, res)), true
+	}
+	return scalarText(res)
 }
 
 // scalarText stringifies a non-array JSON result: strings unquoted, numbers and booleans
