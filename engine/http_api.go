@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/portico-gateway/portico/routeselect"
 )
 
 // MaxHTTPBody is API Gateway's payload limit for HTTP and REST APIs.
@@ -149,8 +147,3 @@ func (s *statusWriter) Write(p []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection (flushing streamed bodies).
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// compileHTTPRoutes builds an HTTP API's router.
-func compileHTTPRouter(keys []string) (*routeselect.HTTPRouter, error) {
-	return routeselect.NewHTTPRouter(keys)
-}

@@ -96,7 +96,6 @@ type templatedIntegration struct {
 	mock      bool
 	uri       string
 	method    string
-	client    HTTPDoer
 	route     *HTTPRoute
 	transport http.RoundTripper
 }
