@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/portico-gateway/portico/actors"
+	"github.com/portico-gateway/portico/engine"
 )
 
 // MaxPostBytes is the largest message PostToConnection accepts (API Gateway's 128 KiB).
@@ -26,7 +27,10 @@ type Options struct {
 	Credentials []Credential
 	// RemoteTimeout bounds a call forwarded to another node. Zero means 5 seconds.
 	RemoteTimeout time.Duration
-	Logger        *zap.Logger
+	// NATSState follows the NATS connection, so forwarded calls fail at once when it drops. Nil: calls
+	// wait out RemoteTimeout.
+	NATSState *engine.NATSState
+	Logger    *zap.Logger
 }
 
 // Service serves the @connections API of one node: over HTTP on the client listener, and over NATS on
@@ -38,12 +42,13 @@ type Service struct {
 	sub      *nats.Subscription
 	verifier *Verifier
 	timeout  time.Duration
+	state    *engine.NATSState
 	log      *zap.Logger
 }
 
 // NewService starts answering the node's NATS subject.
 func NewService(conns *actors.System, tag actors.NodeTag, nc *nats.Conn, opts Options) (*Service, error) {
-	s := &Service{conns: conns, tag: tag, nc: nc, timeout: opts.RemoteTimeout, log: opts.Logger}
+	s := &Service{conns: conns, tag: tag, nc: nc, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger}
 	if s.timeout <= 0 {
 		s.timeout = 5 * time.Second
 	}
@@ -180,6 +185,11 @@ func (s *Service) remote(ctx context.Context, op, stage, id string, data []byte)
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
+	ctx, release, down := s.state.Bind(ctx)
+	defer release()
+	if down {
+		return nil, ErrUnavailable
+	}
 	msg := &nats.Msg{Subject: subject, Data: data}
 	if stage != "" {
 		msg.Header = nats.Header{stageHeader: []string{stage}}

@@ -62,3 +62,10 @@ func (s *NATSState) down() bool {
 	defer s.mu.Unlock()
 	return s.ctx.Err() != nil
 }
+
+// Bind returns ctx, also cancelled when the connection drops, its release function, and whether the
+// connection is already down. Other packages making NATS requests use it to fail fast as integrations do.
+func (s *NATSState) Bind(ctx context.Context) (context.Context, func(), bool) { return s.bind(ctx) }
+
+// Down reports whether the connection is down.
+func (s *NATSState) Down() bool { return s.down() }
