@@ -58,6 +58,8 @@ type System struct {
 	bodies *bodyPool
 	count  atomic.Int64
 	live   sync.WaitGroup // connections whose actor has not yet run $disconnect
+	// closing is set by CloseAll: the node drains, and connections opened later are closed at once.
+	closing atomic.Pointer[closeAll]
 
 	stop     chan struct{}
 	sweeping sync.WaitGroup
@@ -134,6 +136,12 @@ func (s *System) Open(info *engine.Connection, sock Socket) *Connection {
 	c.pid = pid
 	s.count.Add(1)
 	s.conns.add(c)
+	// A connection upgraded while CloseAll ran may have been missed by it: close it here. CloseAll
+	// marks the system before it collects, and Open indexes before it looks, so one of the two
+	// always sees the other.
+	if cl := s.closing.Load(); cl != nil {
+		c.Close(cl.code, cl.reason)
+	}
 	return c
 }
 
@@ -149,8 +157,16 @@ func (s *System) Get(id string) (*Connection, bool) {
 // Count returns the number of live connections.
 func (s *System) Count() int { return int(s.count.Load()) }
 
-// CloseAll closes every live connection with code and reason.
+// closeAll is what CloseAll closes connections with; connections opened afterwards get it too.
+type closeAll struct {
+	code   ws.StatusCode
+	reason string
+}
+
+// CloseAll closes every live connection with code and reason, and every connection opened from now
+// on (the node is draining).
 func (s *System) CloseAll(code ws.StatusCode, reason string) {
+	s.closing.Store(&closeAll{code: code, reason: reason})
 	for _, c := range s.conns.collect(nil, func(*Connection) bool { return true }) {
 		c.Close(code, reason)
 	}
