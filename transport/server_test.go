@@ -276,9 +276,9 @@ func TestConnectionsCountsOpenConnections(t *testing.T) {
 	a := newAcceptor(false)
 	srv, addr := startServer(t, Config{}, a, nil)
 	c1 := dialRaw(t, addr)
+	rec := a.next(t) // c1's handler: taken before the second client, whose upgrade could overtake it
 	dialRaw(t, addr)
 	require.Eventually(t, func() bool { return srv.Connections() == 2 }, waitLong, time.Millisecond)
-	rec := a.next(t)
 	require.NoError(t, c1.nc.Close())
 	rec.requireClosed(t, ws.StatusAbnormalClosure, "")
 	require.Eventually(t, func() bool { return srv.Connections() == 1 }, waitLong, time.Millisecond)
