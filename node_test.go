@@ -373,3 +373,27 @@ func TestShutdownClosesClientsWith1001AndRunsDisconnect(t *testing.T) {
 		require.EqualValues(t, 1001, d.RequestContext.DisconnectStatusCode)
 	}
 }
+
+func TestMockConnectStatusRefusesHandshake(t *testing.T) {
+	n := testutil.StartNode(t, testutil.LoadConfig(t, `
+apis:
+  - name: gate
+    protocolType: WEBSOCKET
+    routes:
+      - routeKey: $connect
+        integration: { integrationType: MOCK, templates: { $default: '{"statusCode": $input.params(''code'')}' } }
+      - routeKey: $default
+        integration: { integrationType: MOCK, templates: { $default: "$input.body" } }
+        routeResponseSelectionExpression: $default
+    stages:
+      - stageName: prod
+`))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, resp, err := websocket.Dial(ctx, testutil.WSURL(n, "prod")+"?code=401", nil)
+	require.Error(t, err)
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	c := dial(t, testutil.WSURL(n, "prod")+"?code=200", nil)
+	send(t, c, "in")
+	require.Equal(t, "in", read(t, c))
+}
