@@ -37,6 +37,13 @@ func runLoad(concurrency int, d time.Duration, maxTotal int, do func(k int) erro
 	if concurrency < 1 || concurrency > maxLoadConcurrency || d <= 0 || d > maxEchoDuration || maxTotal < 1 || maxTotal > maxLoadTotal {
 		return clientReply{}, fmt.Errorf("bad concurrency %d, duration %s or maxTotal %d", concurrency, d, maxTotal)
 	}
+	return runWorkers(concurrency, d, maxTotal, func(k int) (func(), error) { return nil, do(k) })
+}
+
+// runWorkers runs do for k = 0, 1, ... from concurrency workers until maxTotal calls were made or d
+// has passed. A call's latency is its own time; the cleanup it returns (may be nil) runs after the
+// latency is taken. Failed calls count in Failed, and the first error is kept.
+func runWorkers(concurrency int, d time.Duration, maxTotal int, do func(k int) (cleanup func(), err error)) (clientReply, error) {
 	start := time.Now()
 	deadline := start.Add(d)
 	var next atomic.Int64
@@ -51,7 +58,8 @@ func runLoad(concurrency int, d time.Duration, maxTotal int, do func(k int) erro
 					return
 				}
 				t0 := time.Now()
-				if err := do(int(k)); err != nil {
+				cleanup, err := do(int(k))
+				if err != nil {
 					res.mismatched++
 					if res.err == nil {
 						res.err = err
@@ -60,6 +68,9 @@ func runLoad(concurrency int, d time.Duration, maxTotal int, do func(k int) erro
 				}
 				res.latency.record(time.Since(t0))
 				res.sent++
+				if cleanup != nil {
+					cleanup()
+				}
 			}
 		})
 	}

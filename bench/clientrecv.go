@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/portico-gateway/portico/actors"
@@ -189,43 +188,11 @@ func (lc *loadClient) churn(concurrency int, d time.Duration, maxTotal int) (cli
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), d+dialTimeout)
 	defer cancel()
-	start := time.Now()
-	deadline := start.Add(d)
-	var next atomic.Int64
-	results := make([]echoResult, concurrency)
-	var wg sync.WaitGroup
-	for w := range concurrency {
-		wg.Go(func() {
-			res := &results[w]
-			for {
-				k := next.Add(1) - 1
-				if k >= int64(maxTotal) || time.Now().After(deadline) {
-					return
-				}
-				t0 := time.Now()
-				nc, _, err := dialWS(ctx, lc.target, sourceIP(lc.srcOffset+int(k)))
-				if err != nil {
-					if res.err == nil {
-						res.err = err
-					}
-					res.mismatched++ // counts failed connects here
-					continue
-				}
-				res.latency.record(time.Since(t0))
-				res.sent++
-				_ = nc.Close()
-			}
-		})
-	}
-	wg.Wait()
-	r := clientReply{Elapsed: time.Since(start), Start: start.UnixNano()}
-	for _, res := range results {
-		r.Sent += res.sent
-		r.Failed += int(res.mismatched)
-		r.Latency.merge(res.latency)
-		if r.FirstError == "" && res.err != nil {
-			r.FirstError = res.err.Error()
+	return runWorkers(concurrency, d, maxTotal, func(k int) (func(), error) {
+		nc, _, err := dialWS(ctx, lc.target, sourceIP(lc.srcOffset+k))
+		if err != nil {
+			return nil, err // counted as a failed connect
 		}
-	}
-	return r, nil
+		return func() { _ = nc.Close() }, nil
+	})
 }
