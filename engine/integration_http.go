@@ -8,16 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // HTTPDoer is the part of *http.Client the HTTP integrations use.
 type HTTPDoer interface {
 	Do(*http.Request) (*http.Response, error)
 }
-
-// maxHTTPIntegrationBody bounds what is read from an HTTP backend's answer (API Gateway's payload limit).
-const maxHTTPIntegrationBody = 10 << 20
 
 // httpIntegration calls an HTTP backend. HTTP_PROXY sends the message as it came (on $connect, the
 // handshake's headers and no body); HTTP sends the rendered request template. The backend's status,
@@ -52,11 +48,9 @@ func (h *httpIntegration) Invoke(ctx context.Context, r *wsRequest) (*Response, 
 		return nil, fmt.Errorf("http %s: %w", h.url, err)
 	}
 	if r.eventType == EventConnect {
-		for k, v := range r.conn.Header {
-			if isHopHeader(k) || strings.EqualFold(k, "Host") {
-				continue
-			}
-			req.Header[k] = v
+		copyHeaders(req.Header, r.conn.Header)
+		for _, k := range handshakeOnlyHeaders {
+			req.Header.Del(k)
 		}
 		req.Header.Set("X-Forwarded-For", r.conn.SourceIP)
 	}
@@ -78,15 +72,15 @@ func (h *httpIntegration) Invoke(ctx context.Context, r *wsRequest) (*Response, 
 		return nil, fmt.Errorf("http %s: %w", h.url, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxHTTPIntegrationBody+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxHTTPBody+1))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("http %s: %w", h.url, ErrTimeout)
 		}
 		return nil, fmt.Errorf("http %s: read body: %w", h.url, err)
 	}
-	if len(data) > maxHTTPIntegrationBody {
-		return nil, fmt.Errorf("http %s: %w: body over %d bytes", h.url, ErrBadResponse, maxHTTPIntegrationBody)
+	if len(data) > MaxHTTPBody {
+		return nil, fmt.Errorf("http %s: %w: body over %d bytes", h.url, ErrBadResponse, MaxHTTPBody)
 	}
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data}, nil
 }

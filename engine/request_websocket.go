@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -151,15 +150,6 @@ func canonicalHeaderName(k string) string {
 	return k
 }
 
-// hopHeaders are not forwarded to HTTP integrations.
-var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer",
-	"Transfer-Encoding", "Upgrade", "Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions"}
-
-func isHopHeader(k string) bool {
-	for _, h := range hopHeaders {
-		if http.CanonicalHeaderKey(k) == h {
-			return true
-		}
-	}
-	return false
-}
+// handshakeOnlyHeaders belong to the WebSocket handshake with Portico and are not forwarded to an
+// HTTP integration's $connect request (hop-by-hop headers are dropped by copyHeaders).
+var handshakeOnlyHeaders = []string{"Host", "Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions"}
