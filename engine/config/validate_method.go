@@ -32,18 +32,7 @@ func validateMethod(p *problems, mpath, resourcePath string, m *Method, params m
 	for i := range m.MethodResponses {
 		r := &m.MethodResponses[i]
 		rpath := fmt.Sprintf("%s.methodResponses[%d]", mpath, i)
-		switch {
-		case r.StatusCode == "":
-			p.add(rpath+".statusCode", "required")
-		case !validStatusCode(r.StatusCode):
-			p.add(rpath+".statusCode", statusCodeShape)
-		default:
-			if j, dup := statuses[r.StatusCode]; dup {
-				p.add(rpath+".statusCode", "%q is already used by %s.methodResponses[%d]", r.StatusCode, mpath, j)
-			} else {
-				statuses[r.StatusCode] = i
-			}
-		}
+		checkStatusCode(p, rpath, r.StatusCode, statuses, i, mpath+".methodResponses")
 		for _, key := range sortedKeys(r.ResponseParameters) {
 			if _, _, ok := parameterName(key, "method.response.", "header"); !ok {
 				p.add(keyPath(rpath+".responseParameters", key), "must be method.response.header.NAME")
@@ -138,17 +127,7 @@ func validateIntegrationResponses(p *problems, path string, m *Method, statuses 
 		r := &m.Integration.IntegrationResponses[i]
 		rpath := fmt.Sprintf("%s.integrationResponses[%d]", path, i)
 		var declared *MethodResponse
-		switch {
-		case r.StatusCode == "":
-			p.add(rpath+".statusCode", "required")
-		case !validStatusCode(r.StatusCode):
-			p.add(rpath+".statusCode", statusCodeShape)
-		default:
-			if j, dup := codes[r.StatusCode]; dup {
-				p.add(rpath+".statusCode", "%q is already used by %s.integrationResponses[%d]", r.StatusCode, path, j)
-			} else {
-				codes[r.StatusCode] = i
-			}
+		if checkStatusCode(p, rpath, r.StatusCode, codes, i, path+".integrationResponses") {
 			if j, ok := statuses[r.StatusCode]; ok {
 				declared = &m.MethodResponses[j]
 			} else if len(m.MethodResponses) > 0 {
@@ -190,4 +169,24 @@ func regexpProblem(err error) string {
 func hasKey[V any](m map[string]V, key string) bool {
 	_, ok := m[key]
 	return ok
+}
+
+// checkStatusCode checks the statusCode of item i of list: present, three digits, and not used by an
+// earlier item (seen maps codes to the items that used them first). It reports whether the code is
+// well formed.
+func checkStatusCode(p *problems, itemPath, code string, seen map[string]int, i int, list string) bool {
+	switch {
+	case code == "":
+		p.add(itemPath+".statusCode", "required")
+		return false
+	case !validStatusCode(code):
+		p.add(itemPath+".statusCode", statusCodeShape)
+		return false
+	}
+	if j, dup := seen[code]; dup {
+		p.add(itemPath+".statusCode", "%q is already used by %s[%d]", code, list, j)
+	} else {
+		seen[code] = i
+	}
+	return true
 }
