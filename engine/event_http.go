@@ -120,7 +120,7 @@ func appendHTTPEventV2(dst []byte, q *httpRequest) []byte {
 	dst = appendKey(dst, "headers")
 	dst = appendStringMap(dst, sortedKeys(lower), func(k string) string { return lower[k] })
 	if q.r.URL.RawQuery != "" {
-		qs := q.r.URL.Query()
+		qs := q.queryValues()
 		if len(qs) > 0 {
 			dst = append(dst, ',')
 			dst = appendKey(dst, "queryStringParameters")
@@ -189,7 +189,7 @@ func appendProxyEventV1(dst []byte, q *httpRequest, httpAPI bool) []byte {
 	dst = append(dst, ',')
 	dst = appendKey(dst, "multiValueHeaders")
 	dst = appendMultiMap(dst, keys, func(k string) []string { return h[k] })
-	qs := q.r.URL.Query()
+	qs := q.queryValues()
 	if len(qs) > 0 {
 		qk := sortedKeys(qs)
 		dst = append(dst, ',')

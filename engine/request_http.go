@@ -3,6 +3,7 @@ package engine
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ type httpRequest struct {
 	// routeKey (HTTP APIs) or resource and method key (REST APIs) of the matched route.
 	routeKey string
 	route    *HTTPRoute
+	query    url.Values // parsed on first use; see queryValues
 	params   []routeselect.Param
 	sourceIP string
 }
@@ -40,6 +42,14 @@ func newHTTPRequest(e *Engine, api *API, st *Stage, r *http.Request, path string
 	}
 	return &httpRequest{engine: e, api: api, stage: st, r: r, requestID: NewRequestID(), time: now, path: path,
 		rawPath: r.URL.EscapedPath(), sourceIP: ip}
+}
+
+// queryValues returns the request's query string, parsed once.
+func (q *httpRequest) queryValues() url.Values {
+	if q.query == nil {
+		q.query = q.r.URL.Query()
+	}
+	return q.query
 }
 
 // pathParameter returns a path parameter's value.
@@ -106,7 +116,7 @@ func (q *httpRequest) Param(name string) (string, bool) {
 	if v, ok := q.pathParameter(name); ok {
 		return v, true
 	}
-	if vs, ok := q.r.URL.Query()[name]; ok && len(vs) > 0 {
+	if vs, ok := q.queryValues()[name]; ok && len(vs) > 0 {
 		return vs[len(vs)-1], true
 	}
 	if v := q.r.Header.Get(name); v != "" {

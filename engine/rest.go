@@ -78,7 +78,7 @@ func (m *restMethod) missing(q *httpRequest) []string {
 		case "path":
 			_, ok = q.pathParameter(p.name)
 		case "querystring":
-			_, ok = q.r.URL.Query()[p.name]
+			_, ok = q.queryValues()[p.name]
 		case "header":
 			_, ok = q.r.Header[http.CanonicalHeaderKey(p.name)]
 		}
