@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/hex"
-	"math/rand/v2"
 	"sort"
 	"strconv"
 	"time"
@@ -139,13 +138,7 @@ func newTraceID(r *wsRequest) string { return traceID(r.time) }
 // traceID returns an X-Ray style trace id: Root=1-{8 hex seconds}-{24 hex random}.
 func traceID(t time.Time) string {
 	var rnd [12]byte
-	x, y := rand.Uint64(), rand.Uint64()
-	for i := 0; i < 8; i++ {
-		rnd[i] = byte(x >> (8 * i))
-	}
-	for i := 8; i < 12; i++ {
-		rnd[i] = byte(y >> (8 * (i - 8)))
-	}
+	fillRandom(rnd[:])
 	b := make([]byte, 0, 40)
 	b = append(b, "Root=1-"...)
 	b = strconv.AppendUint(b, uint64(t.Unix()), 16)

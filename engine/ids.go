@@ -10,14 +10,21 @@ import (
 // come from the runtime's fast per-thread generator.
 func NewRequestID() string {
 	var b [11]byte
-	x, y := rand.Uint64(), rand.Uint64()
-	for i := 0; i < 8; i++ {
-		b[i] = byte(x >> (8 * i))
-	}
-	for i := 8; i < 11; i++ {
-		b[i] = byte(y >> (8 * (i - 8)))
-	}
+	fillRandom(b[:])
 	var out [16]byte
 	base64.URLEncoding.Encode(out[:], b[:])
 	return string(out[:])
+}
+
+// fillRandom fills b (at most 16 bytes) from the runtime's fast generator: for ids that must be
+// unique, not secret.
+func fillRandom(b []byte) {
+	x, y := rand.Uint64(), rand.Uint64()
+	for i := range b {
+		if i < 8 {
+			b[i] = byte(x >> (8 * i))
+		} else {
+			b[i] = byte(y >> (8 * (i - 8)))
+		}
+	}
 }
