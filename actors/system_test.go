@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portico-gateway/portico/engine"
+	"github.com/portico-gateway/portico/internal/wait"
 )
 
 // fakeSocket stands in for transport.Conn: it records frames and reports its close to the
@@ -120,21 +121,6 @@ func newSystem(t testing.TB, d Dispatcher, opts Options) *System {
 	return s
 }
 
-func checkFor(t *testing.T, total time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(total)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
 func TestClientMessageIsHandledOnTheReadingGoroutineWhenTheActorIsIdle(t *testing.T) {
 	var handled atomic.Bool
 	d := &echoDispatcher{goroutine: func() { handled.Store(true) }}
@@ -165,7 +151,7 @@ func TestReplyTheSocketCannotTakeAtOnceIsWrittenFromAnotherGoroutineInOrder(t *t
 	}
 	require.Positive(t, sock.refused.Load())
 	close(sock.blocked)
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, 2*time.Millisecond, func() error {
 		if n := len(sock.written()); n != 3 {
 			return fmt.Errorf("%d replies written", n)
 		}
@@ -184,7 +170,7 @@ func TestMessagesPilingUpBehindAStuckReplyCloseTheConnectionWith1008(t *testing.
 	for i := 0; i < 100 && !sock.closed.Load(); i++ {
 		c.OnMessage(ws.OpText, msg)
 	}
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, 2*time.Millisecond, func() error {
 		if !sock.closed.Load() {
 			return errors.New("connection still open")
 		}
@@ -201,7 +187,7 @@ func TestPanicInATurnLeavesTheConnectionServingLaterMessages(t *testing.T) {
 	c, sock := open(t, s)
 	c.OnMessage(ws.OpText, []byte("panic"))
 	c.OnMessage(ws.OpText, []byte("after"))
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, 2*time.Millisecond, func() error {
 		if got := sock.written(); len(got) != 1 || got[0] != "after" {
 			return fmt.Errorf("written %q", got)
 		}
@@ -229,7 +215,7 @@ func TestMessagesAndPostsAreHandledOneAtATimeInOrder(t *testing.T) {
 		c.OnMessage(ws.OpText, []byte(fmt.Sprintf("m-%d", i)))
 	}
 	wg.Wait()
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, 2*time.Millisecond, func() error {
 		if n := len(sock.written()); n != (posters+1)*each {
 			return fmt.Errorf("%d frames written", n)
 		}
@@ -258,7 +244,7 @@ func TestIdleConnectionIsClosedWithGoingAway(t *testing.T) {
 	s := newSystem(t, d, Options{IdleTimeout: 80 * time.Millisecond})
 	start := time.Now()
 	c, sock := open(t, s)
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, 2*time.Millisecond, func() error {
 		if !sock.closed.Load() {
 			return errors.New("idle connection still open")
 		}
@@ -267,7 +253,7 @@ func TestIdleConnectionIsClosedWithGoingAway(t *testing.T) {
 	require.GreaterOrEqual(t, time.Since(start), 80*time.Millisecond)
 	require.Equal(t, ws.StatusGoingAway, sock.closeCode())
 	require.ErrorIs(t, c.Post([]byte("late")), ErrGone)
-	checkFor(t, 5*time.Second, func() error {
+	wait.For(t, 5*time.Second, 2*time.Millisecond, func() error {
 		if d.disconnected.Load() != 1 || s.Count() != 0 {
 			return fmt.Errorf("disconnects %d, count %d", d.disconnected.Load(), s.Count())
 		}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/portico-gateway/portico/internal/wait"
 )
 
 // startTestBaseline runs the baseline in this process on loopback ports.
@@ -24,20 +26,6 @@ func startTestBaseline(t *testing.T) (wsURL string, b *baseline, admin string) {
 }
 
 // checkFor polls cond every 20ms until it returns nil or total passes.
-func checkFor(t *testing.T, total time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(total)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met after %s: %v", total, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 func TestLoadClientEchoesThroughTheBaseline(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
@@ -50,7 +38,7 @@ func TestLoadClientEchoesThroughTheBaseline(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 20, r.Conns)
 	require.Zero(t, r.Failed, r.FirstError)
-	checkFor(t, 5*time.Second, func() error { return waitConnections(s, 20, 100*time.Millisecond) })
+	wait.For(t, 5*time.Second, 20*time.Millisecond, func() error { return waitConnections(s, 20, 100*time.Millisecond) })
 	require.Equal(t, 20, b.srv.Connections())
 
 	for _, size := range []int{64, 4096} {
@@ -68,7 +56,7 @@ func TestLoadClientEchoesThroughTheBaseline(t *testing.T) {
 	require.Positive(t, m[mHeapInuse])
 
 	lc.closeAll()
-	checkFor(t, 5*time.Second, func() error { return waitConnections(s, 0, 100*time.Millisecond) })
+	wait.For(t, 5*time.Second, 20*time.Millisecond, func() error { return waitConnections(s, 0, 100*time.Millisecond) })
 }
 
 func TestLoadClientRefusesBadCommands(t *testing.T) {

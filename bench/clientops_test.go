@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/portico-gateway/portico/actors"
+	"github.com/portico-gateway/portico/internal/wait"
 )
 
 // startFanoutBaseline runs the baseline with /fanout in this process.
@@ -44,7 +45,7 @@ func TestFanoutReachesEveryConnection(t *testing.T) {
 	r, err := lc.connect(10)
 	require.NoError(t, err)
 	require.Zero(t, r.Failed, r.FirstError)
-	checkFor(t, 5*time.Second, func() error { return waitConnections(s, 10, 100*time.Millisecond) })
+	wait.For(t, 5*time.Second, 20*time.Millisecond, func() error { return waitConnections(s, 10, 100*time.Millisecond) })
 
 	_, err = lc.arm(10*time.Second, 3)
 	require.NoError(t, err)
@@ -71,7 +72,7 @@ func TestReceivingStopsAfterTheLastMessage(t *testing.T) {
 	t.Cleanup(lc.closeAll)
 	_, err := lc.connect(2)
 	require.NoError(t, err)
-	checkFor(t, 5*time.Second, func() error { return waitConnections(s, 2, 100*time.Millisecond) })
+	wait.For(t, 5*time.Second, 20*time.Millisecond, func() error { return waitConnections(s, 2, 100*time.Millisecond) })
 	_, err = lc.arm(time.Minute, 0)
 	require.NoError(t, err)
 	_, _, err = fanout(s, 8)
@@ -126,7 +127,7 @@ func TestChurnOpensAndClosesConnections(t *testing.T) {
 	require.Zero(t, r.Failed, r.FirstError)
 	require.Equal(t, uint64(50), r.Sent, "bounded by count before time")
 	require.Equal(t, uint64(50), r.Latency.N)
-	checkFor(t, 5*time.Second, func() error { return waitConnections(s, 0, 100*time.Millisecond) })
+	wait.For(t, 5*time.Second, 20*time.Millisecond, func() error { return waitConnections(s, 0, 100*time.Millisecond) })
 }
 
 func TestWhoamiNeedsAConnectionID(t *testing.T) {
@@ -220,7 +221,7 @@ func TestPostLoadOverNATS(t *testing.T) {
 		require.NoError(t, err)
 		require.Zero(t, r.Failed, r.FirstError)
 		require.Equal(t, uint64(10), r.Sent)
-		checkFor(t, 5*time.Second, func() error {
+		wait.For(t, 5*time.Second, 20*time.Millisecond, func() error {
 			if n := got.Load(); n != int64(10*(i+1)) {
 				return fmt.Errorf("%d posts seen", n)
 			}

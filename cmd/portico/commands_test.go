@@ -19,6 +19,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portico-gateway/portico/internal/wait"
 )
 
 func runCommand(t *testing.T, args ...string) (string, error) {
@@ -114,20 +116,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	require.NoError(t, srv.Start())
 	t.Cleanup(func() { _ = srv.Process.Kill() })
 
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get("http://" + admin + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("node not ready: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitReady(t, admin, stderr)
 	resp, err := http.Get("http://" + admin + "/healthz")
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -204,20 +193,24 @@ func startServe(t *testing.T, args ...string) (string, *exec.Cmd, *lockedBuffer)
 		_ = srv.Process.Signal(syscall.SIGTERM)
 		_ = srv.Wait()
 	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	waitReady(t, admin, stderr)
+	return listen, srv, stderr
+}
+
+// waitReady waits until the node's admin listener answers /readyz with 200.
+func waitReady(t *testing.T, admin string, stderr *lockedBuffer) {
+	t.Helper()
+	wait.For(t, 20*time.Second, 20*time.Millisecond, func() error {
 		resp, err := http.Get("http://" + admin + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return listen, srv, stderr
-			}
+		if err != nil {
+			return fmt.Errorf("%w; log: %s", err, stderr.String())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("node not ready: %s", stderr.String())
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("readyz %d; log: %s", resp.StatusCode, stderr.String())
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -266,16 +259,12 @@ func TestConfigReloadsOnSIGHUPAndWatch(t *testing.T) {
 
 	waitFor := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			if _, body := get(t, "http://"+listen+"/version"); body == want {
-				return
+		wait.For(t, 15*time.Second, 50*time.Millisecond, func() error {
+			if _, body := get(t, "http://"+listen+"/version"); body != want {
+				return fmt.Errorf("answer is %q, not %q; log: %s", body, want, stderr.String())
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("answer never became %q; log: %s", want, stderr.String())
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+			return nil
+		})
 	}
 	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(versionConfig, "two")), 0o600))
 	waitFor("two") // --watch noticed the change
@@ -283,11 +272,12 @@ func TestConfigReloadsOnSIGHUPAndWatch(t *testing.T) {
 	// A broken file is reported and the running deployment stays.
 	require.NoError(t, os.WriteFile(cfg, []byte("apis: [ { name: x, protocolType: NOPE } ]"), 0o600))
 	require.NoError(t, srv.Process.Signal(syscall.SIGHUP))
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(stderr.String(), "reload failed") {
-		require.True(t, time.Now().Before(deadline), "no reload error logged: %s", stderr.String())
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.For(t, 15*time.Second, 20*time.Millisecond, func() error {
+		if !strings.Contains(stderr.String(), "reload failed") {
+			return fmt.Errorf("no reload error logged: %s", stderr.String())
+		}
+		return nil
+	})
 	_, body = get(t, "http://"+listen+"/version")
 	require.Equal(t, "two", body)
 

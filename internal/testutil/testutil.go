@@ -16,6 +16,7 @@ import (
 
 	"github.com/portico-gateway/portico"
 	"github.com/portico-gateway/portico/engine/config"
+	"github.com/portico-gateway/portico/internal/wait"
 )
 
 // StartNATS starts a NATS server with JetStream on 127.0.0.1 and a random port.
@@ -99,15 +100,5 @@ func WSURL(n *portico.Node, stage string) string {
 // total has passed.
 func CheckFor(t testing.TB, total, interval time.Duration, f func() error) {
 	t.Helper()
-	deadline := time.Now().Add(total)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v: %v", total, err)
-		}
-		time.Sleep(interval)
-	}
+	wait.For(t, total, interval, f)
 }
