@@ -1,13 +1,15 @@
 package config
 
+import "github.com/portico-gateway/portico/engine/integration"
+
 // Protocol types of an API.
 const (
-	ProtocolWebSocket = "WEBSOCKET"
-	ProtocolHTTP      = "HTTP"
-	ProtocolREST      = "REST"
+	ProtocolWebSocket = integration.ProtocolWebSocket
+	ProtocolHTTP      = integration.ProtocolHTTP
+	ProtocolREST      = integration.ProtocolREST
 )
 
-// Integration types.
+// Integration types: the built-in ones of the registry (integration.Lookup).
 const (
 	IntegrationMock      = "MOCK"
 	IntegrationNATS      = "NATS"

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/portico-gateway/portico/engine/integration"
+)
 
 // Defaults, as AWS sets them where AWS has one.
 const (
@@ -18,12 +22,8 @@ const (
 	defaultWriteTimeout          = 10 * time.Second
 	defaultHandshakeTimeout      = 10 * time.Second
 	defaultRouteSelection        = "$request.body.action"
-	defaultIntegrationMethod     = "POST"
 	defaultTimeoutInMillis       = 29000
-	defaultWebSocketPayload      = "1.0"
 	defaultHTTPTimeoutInMillis   = 30000
-	defaultHTTPProxyPayload      = "1.0"
-	defaultHTTPPayload           = "2.0"
 	defaultStageName             = "$default"
 	methodAny                    = "ANY"
 )
@@ -67,12 +67,12 @@ func (a *API) applyWebSocketDefaults() {
 	setString(&a.RouteSelectionExpression, defaultRouteSelection)
 	for j := range a.Routes {
 		in := &a.Routes[j].Integration
-		if in.IntegrationType == IntegrationHTTP || in.IntegrationType == IntegrationHTTPProxy {
-			setString(&in.IntegrationMethod, defaultIntegrationMethod)
+		if t, ok := integration.Lookup(in.IntegrationType); ok {
+			setString(&in.IntegrationMethod, t.DefaultMethod(ProtocolWebSocket, ""))
+			setString(&in.PayloadFormatVersion, t.DefaultPayloadFormat(ProtocolWebSocket))
 		}
 		setInt(&in.TimeoutInMillis, defaultTimeoutInMillis)
 		setString(&in.PassthroughBehavior, PassthroughWhenNoMatch)
-		setString(&in.PayloadFormatVersion, defaultWebSocketPayload)
 	}
 }
 
@@ -83,11 +83,9 @@ func (a *API) applyHTTPDefaults() {
 	for j := range a.Routes {
 		in := &a.Routes[j].Integration
 		setInt(&in.TimeoutInMillis, defaultHTTPTimeoutInMillis)
-		if in.IntegrationType == IntegrationHTTPProxy {
-			setString(&in.IntegrationMethod, methodAny)
-			setString(&in.PayloadFormatVersion, defaultHTTPProxyPayload)
-		} else {
-			setString(&in.PayloadFormatVersion, defaultHTTPPayload)
+		if t, ok := integration.Lookup(in.IntegrationType); ok {
+			setString(&in.IntegrationMethod, t.DefaultMethod(ProtocolHTTP, ""))
+			setString(&in.PayloadFormatVersion, t.DefaultPayloadFormat(ProtocolHTTP))
 		}
 	}
 	if len(a.Stages) == 0 {
@@ -102,8 +100,8 @@ func (a *API) applyRESTDefaults() {
 		for k := range r.Methods {
 			m := &r.Methods[k]
 			in := &m.Integration
-			if in.Type == IntegrationHTTP || in.Type == IntegrationHTTPProxy {
-				setString(&in.HTTPMethod, m.HTTPMethod)
+			if t, ok := integration.Lookup(in.Type); ok {
+				setString(&in.HTTPMethod, t.DefaultMethod(ProtocolREST, m.HTTPMethod))
 			}
 			setInt(&in.TimeoutInMillis, defaultTimeoutInMillis)
 			setString(&in.PassthroughBehavior, PassthroughWhenNoMatch)

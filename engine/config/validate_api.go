@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+
+	"github.com/portico-gateway/portico/engine/integration"
 )
 
 func (c *Config) validateAPIs(p *problems) {
@@ -166,16 +168,7 @@ func validStageName(name string) bool {
 
 // validateIntegration checks the integration of a WEBSOCKET route.
 func validateIntegration(p *problems, path string, in *Integration) {
-	switch in.IntegrationType {
-	case "":
-		p.add(path+".integrationType", "required")
-	case IntegrationMock, IntegrationNATS, IntegrationHTTP, IntegrationHTTPProxy:
-		checkURI(p, path+".integrationUri", "integrationType", in.IntegrationType, in.IntegrationURI)
-	default:
-		p.add(path+".integrationType", "must be one of %s, %s, %s, %s",
-			IntegrationMock, IntegrationNATS, IntegrationHTTPProxy, IntegrationHTTP)
-	}
-
+	checkIntegrationType(p, path, "integrationType", "integrationUri", ProtocolWebSocket, in.IntegrationType, in.IntegrationURI)
 	methods := []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 	if m := in.IntegrationMethod; m != "" && !oneOf(m, methods) {
 		p.add(path+".integrationMethod", "must be one of %s", strings.Join(methods, ", "))
@@ -187,23 +180,50 @@ func validateIntegration(p *problems, path string, in *Integration) {
 	}
 }
 
-// checkURI checks the URI of an integration of type typ (one of the known types), named by
-// typeField in messages: empty for MOCK, a NATS subject for NATS, an http(s) URL otherwise.
-func checkURI(p *problems, path, typeField, typ, uri string) {
+// unknownType stands for an integration type not in the registry, so rules that depend on the type
+// pass over it (its own problem is reported once, on the type field).
+var unknownType = &integration.Type{Payload: integration.PayloadHTTP, Proxy: true}
+
+// typeOf returns the registered integration type named name, or unknownType.
+func typeOf(name string) *integration.Type {
+	if t, ok := integration.Lookup(name); ok {
+		return t
+	}
+	return unknownType
+}
+
+// checkIntegrationType checks an integration's type against the registry of integration types and
+// its URI against what the type's URI names: nothing for MOCK, a NATS subject, an http(s) URL.
+// typeField and uriField are the fields' names in the API kind's spelling.
+func checkIntegrationType(p *problems, path, typeField, uriField, protocol, typ, uri string) {
+	t, ok := integration.Lookup(typ)
 	switch {
-	case typ == IntegrationMock:
+	case typ == "":
+		p.add(path+"."+typeField, "required")
+		return
+	case !ok:
+		p.add(path+"."+typeField, "must be one of %s", integration.Names(protocol))
+		return
+	}
+	if err := t.Check(protocol); err != nil {
+		p.add(path+"."+typeField, "%v", err)
+		return
+	}
+	upath := path + "." + uriField
+	switch {
+	case t.Target == integration.TargetNone:
 		if uri != "" {
-			p.add(path, "must be empty for %s %s", typeField, typ)
+			p.add(upath, "must be empty for %s %s", typeField, typ)
 		}
 	case uri == "":
-		p.add(path, "required for %s %s", typeField, typ)
-	case typ == IntegrationNATS:
+		p.add(upath, "required for %s %s", typeField, typ)
+	case t.Target == integration.TargetSubject:
 		if err := checkSubject(uri); err != nil {
-			p.add(path, "%v", err)
+			p.add(upath, "%v", err)
 		}
 	default:
 		if err := checkHTTPURL(uri); err != nil {
-			p.add(path, "%v", err)
+			p.add(upath, "%v", err)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/portico-gateway/portico/engine/integration"
 )
 
 // validateHTTPAPI checks what is particular to HTTP APIs: the fixed route selection expression,
@@ -22,16 +24,7 @@ func validateHTTPAPI(p *problems, path string, a *API) {
 
 // validateHTTPIntegration checks the integration of an HTTP API's route.
 func validateHTTPIntegration(p *problems, path string, in *Integration) {
-	switch in.IntegrationType {
-	case "":
-		p.add(path+".integrationType", "required")
-	case IntegrationMock, IntegrationNATS, IntegrationHTTPProxy:
-		checkURI(p, path+".integrationUri", "integrationType", in.IntegrationType, in.IntegrationURI)
-	case IntegrationHTTP:
-		p.add(path+".integrationType", "HTTP needs mapping templates, which HTTP APIs do not have; use HTTP_PROXY")
-	default:
-		p.add(path+".integrationType", "must be one of %s, %s, %s", IntegrationMock, IntegrationNATS, IntegrationHTTPProxy)
-	}
+	checkIntegrationType(p, path, "integrationType", "integrationUri", ProtocolHTTP, in.IntegrationType, in.IntegrationURI)
 	if m := in.IntegrationMethod; m != "" && !oneOf(m, routeMethods()) {
 		p.add(path+".integrationMethod", "must be one of %s", strings.Join(routeMethods(), ", "))
 	}
@@ -39,15 +32,15 @@ func validateHTTPIntegration(p *problems, path string, in *Integration) {
 	switch v := in.PayloadFormatVersion; {
 	case v != "" && v != "1.0" && v != "2.0":
 		p.add(path+".payloadFormatVersion", `must be "1.0" or "2.0"`)
-	case v == "2.0" && in.IntegrationType == IntegrationHTTPProxy:
-		p.add(path+".payloadFormatVersion", `must be "1.0" for integrationType HTTP_PROXY`)
+	case v == "2.0" && typeOf(in.IntegrationType).Payload == integration.PayloadHTTP:
+		p.add(path+".payloadFormatVersion", `must be "1.0" for integrationType %s`, in.IntegrationType)
 	}
 	for _, f := range []struct {
 		name string
 		set  bool
 	}{
 		// MOCK's templates are Portico's way to give a mock its answer body.
-		{"templates", len(in.Templates) > 0 && in.IntegrationType != IntegrationMock},
+		{"templates", len(in.Templates) > 0 && typeOf(in.IntegrationType).Payload != integration.PayloadTemplate},
 		{"templateSelectionExpression", in.TemplateSelectionExpression != ""},
 		{"passthroughBehavior", in.PassthroughBehavior != ""},
 	} {

@@ -61,20 +61,13 @@ func checkSchema(s string) error {
 func validateMethodIntegration(p *problems, mpath string, m *Method, params map[string]bool, statuses map[string]int) {
 	in := &m.Integration
 	path := mpath + ".integration"
-	switch in.Type {
-	case "":
-		p.add(path+".type", "required")
-	case IntegrationMock, IntegrationHTTP, IntegrationHTTPProxy, IntegrationNATS:
-		checkURI(p, path+".uri", "type", in.Type, in.URI)
-	default:
-		p.add(path+".type", "must be one of %s, %s, %s, %s", IntegrationMock, IntegrationHTTP, IntegrationHTTPProxy, IntegrationNATS)
-	}
+	checkIntegrationType(p, path, "type", "uri", ProtocolREST, in.Type, in.URI)
 	if v := in.HTTPMethod; v != "" && !oneOf(v, routeMethods()) {
 		p.add(path+".httpMethod", "must be one of %s", strings.Join(routeMethods(), ", "))
 	}
 	checkTimeout(p, path+".timeoutInMillis", in.TimeoutInMillis, defaultTimeoutInMillis)
 	checkPassthrough(p, path+".passthroughBehavior", in.PassthroughBehavior)
-	if in.Type == IntegrationHTTPProxy || in.Type == IntegrationNATS {
+	if typeOf(in.Type).Proxy {
 		if len(in.RequestTemplates) > 0 {
 			p.add(path+".requestTemplates", "only for type MOCK or HTTP; a %s integration passes the request through", in.Type)
 		}

@@ -220,7 +220,7 @@ func TestRESTAPIValidationNamesFieldAndPosition(t *testing.T) {
 		{"integration type required", restIntegration("              uri: a.b\n"),
 			"r.yaml:8:13: apis[0].resources[0].methods[0].integration.type: required"},
 		{"integration type known", restIntegration("              type: AWS_PROXY\n"),
-			"r.yaml:9:15: apis[0].resources[0].methods[0].integration.type: must be one of MOCK, HTTP, HTTP_PROXY, NATS"},
+			"r.yaml:9:15: apis[0].resources[0].methods[0].integration.type: must be one of MOCK, NATS, HTTP_PROXY, HTTP"},
 		{"MOCK takes no uri", restIntegration("              type: MOCK\n              uri: a.b\n"),
 			"r.yaml:10:15: apis[0].resources[0].methods[0].integration.uri: must be empty for type MOCK"},
 		{"NATS needs a uri", restIntegration("              type: NATS\n"),
