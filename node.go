@@ -100,7 +100,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 		DisableCompression:  true,
 		ForceAttemptHTTP2:   false,
 	}
-	n.deps = engine.Deps{NATS: n.nc, NATSState: natsState, HTTP: &http.Client{Transport: backends}, Transport: backends}
+	n.deps = engine.Deps{NATS: n.nc, NATSState: natsState, Transport: backends}
 	dep, err := engine.Compile(cfg, n.deps)
 	if err != nil {
 		return nil, err

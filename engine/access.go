@@ -6,8 +6,13 @@ import (
 	"go.uber.org/zap"
 )
 
-// access writes one access log line for an HTTP or REST request, when access logging is on.
-func (e *Engine) access(q *httpRequest, status int) {
+// answered counts a finished HTTP or REST request (4xx answers are client errors) and writes its
+// access log line, when access logging is on.
+func (e *Engine) answered(q *httpRequest, status int) {
+	if status == 0 {
+		status = 200
+	}
+	e.metrics.clientErrorFor(status)
 	if e.accessLog == nil {
 		return
 	}
@@ -23,11 +28,16 @@ func (e *Engine) access(q *httpRequest, status int) {
 	)
 }
 
+// integrationFailed notes an integration failure of an HTTP or REST request.
+func (e *Engine) integrationFailed(q *httpRequest, err error) {
+	if ce := e.log.Check(zap.DebugLevel, "integration failed"); ce != nil {
+		ce.Write(zap.String("requestId", q.requestID), zap.String("routeKey", q.routeKey), zap.Error(err))
+	}
+}
+
 func stageName(s *Stage) string {
 	if s == nil {
 		return ""
 	}
 	return s.Name
 }
-
-func errField(err error) zap.Field { return zap.Error(err) }

@@ -5,11 +5,9 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/portico-gateway/portico/engine/config"
-	"github.com/portico-gateway/portico/engine/mapping"
-	"github.com/portico-gateway/portico/routeselect"
+	"github.com/portico-gateway/portico/engine/integration"
 )
 
 // Deployment is an immutable snapshot of every API in a config, compiled once and only read
@@ -21,25 +19,36 @@ type Deployment struct {
 	Region     string
 }
 
-// API is one compiled API.
+// API is one compiled API. It holds exactly one adapter, of its protocol type.
 type API struct {
 	ID           string
 	Name         string
 	ProtocolType string
 	Stages       map[string]*Stage
-	// Routes are a WebSocket API's routes by route key.
-	Routes     map[string]*Route
-	routeTable *routeselect.RouteTable
-
-	// HTTP APIs.
-	httpRouter *routeselect.HTTPRouter
-	httpRoutes map[string]*HTTPRoute
-	cors       *corsPolicy
-	// REST APIs: methods by "METHOD /resource".
-	restTree         *routeselect.ResourceTree
-	restRoutes       map[string]*HTTPRoute
-	gatewayResponses map[string]*gatewayResponse
+	adapter      adapter
 }
+
+// adapter is the part of an API that belongs to its kind: *webSocketAPI, *httpAPI or *restAPI. Each
+// owns its route matching, its event encoding and the mapping of integration failures to its own
+// dialect.
+type adapter interface {
+	// routeKeys counts the API's routes (REST: its methods).
+	routeKeys() int
+}
+
+// RouteCount is the number of the API's routes (for a REST API, its methods).
+func (a *API) RouteCount() int { return a.adapter.routeKeys() }
+
+// webSocket returns the API's WebSocket adapter; stages of other kinds never reach the WebSocket
+// paths (ResolveStage finds WebSocket APIs only), so an empty adapter stands in.
+func (a *API) webSocket() *webSocketAPI {
+	if w, ok := a.adapter.(*webSocketAPI); ok {
+		return w
+	}
+	return emptyWebSocketAPI
+}
+
+var emptyWebSocketAPI = &webSocketAPI{routes: map[string]*Route{}}
 
 // Stage is a named stage of an API with its variables.
 type Stage struct {
@@ -48,26 +57,28 @@ type Stage struct {
 	Variables map[string]string
 }
 
-// Route is one compiled route: its key, integration and whether it answers the client.
-type Route struct {
-	Key         string
-	Integration Integration
-	// TwoWay is true when the route has a route response ($default), so the integration's body is
-	// sent back to the client.
-	TwoWay  bool
-	Timeout time.Duration
-	// templates and templateSelection drive MOCK and HTTP integrations.
-	templates         *mapping.Templates
-	templateSelection *routeselect.Expression
+// Deps are what integrations need from the node: the NATS connection and its state, and the HTTP
+// transport to backends.
+type Deps struct {
+	NATS      integration.NATSConn
+	NATSState *NATSState
+	// Transport carries HTTP integrations; nil: http.DefaultTransport.
+	Transport http.RoundTripper
 }
 
-// Deps are what integrations need from the node: the NATS connection and the HTTP client.
-type Deps struct {
-	NATS      NATSConn
-	NATSState *NATSState
-	HTTP      HTTPDoer
-	// Transport carries HTTP_PROXY and HTTP integrations of HTTP and REST APIs; nil: http.DefaultTransport.
-	Transport http.RoundTripper
+func (deps Deps) integrationDeps() integration.Deps {
+	d := integration.Deps{NATS: deps.NATS, Transport: deps.Transport}
+	if deps.NATSState != nil {
+		d.NATSState = deps.NATSState
+	}
+	return d
+}
+
+// compilers build each API kind's adapter.
+var compilers = map[string]func(cfg *config.Config, path string, ac *config.API, api *API, deps Deps) config.Errors{
+	config.ProtocolWebSocket: compileWebSocketAPI,
+	config.ProtocolHTTP:      compileHTTPAPI,
+	config.ProtocolREST:      compileRESTAPI,
 }
 
 // Compile builds a Deployment from a validated config. Problems (selection expressions, templates)
@@ -78,45 +89,18 @@ func Compile(cfg *config.Config, deps Deps) (*Deployment, error) {
 	for i := range cfg.APIs {
 		ac := &cfg.APIs[i]
 		path := fmt.Sprintf("apis[%d]", i)
-		api := &API{ID: ac.APIID, Name: ac.Name, ProtocolType: ac.ProtocolType,
-			Stages: make(map[string]*Stage), Routes: make(map[string]*Route)}
+		api := &API{ID: ac.APIID, Name: ac.Name, ProtocolType: ac.ProtocolType, Stages: make(map[string]*Stage)}
 		if api.ID == "" {
 			api.ID = config.DeriveAPIID(ac.Name)
 		}
-		if ac.ProtocolType != "WEBSOCKET" {
-			var aerrs config.Errors
-			if ac.ProtocolType == "REST" {
-				aerrs = compileREST(cfg, path, ac, api, deps)
-			} else {
-				aerrs = compileHTTPAPI(cfg, path, ac, api, deps)
-			}
+		compile, ok := compilers[ac.ProtocolType]
+		if !ok {
+			errs = append(errs, cfg.Errorf(path+".protocolType", "unsupported protocolType %q", ac.ProtocolType))
+			continue
+		}
+		if aerrs := compile(cfg, path, ac, api, deps); len(aerrs) > 0 {
 			errs = append(errs, aerrs...)
-			d.APIs = append(d.APIs, api)
-			d.byID[api.ID] = api
-			if cfg.DefaultAPI != "" && (cfg.DefaultAPI == api.Name || cfg.DefaultAPI == api.ID) {
-				d.defaultAPI = api
-			}
 			continue
-		}
-		expr, err := routeselect.Parse(ac.RouteSelectionExpression)
-		if err != nil {
-			errs = append(errs, cfg.Errorf(path+".routeSelectionExpression", "%v", err))
-			continue
-		}
-		keys := make([]string, 0, len(ac.Routes))
-		for j := range ac.Routes {
-			rc := &ac.Routes[j]
-			rpath := fmt.Sprintf("%s.routes[%d]", path, j)
-			r, rerrs := compileRoute(cfg, rpath, rc, deps)
-			errs = append(errs, rerrs...)
-			if r != nil {
-				api.Routes[r.Key] = r
-				keys = append(keys, r.Key)
-			}
-		}
-		api.routeTable = routeselect.NewRouteTable(expr, keys)
-		for _, sc := range ac.Stages {
-			api.Stages[sc.StageName] = &Stage{API: api, Name: sc.StageName, Variables: sc.StageVariables}
 		}
 		d.APIs = append(d.APIs, api)
 		d.byID[api.ID] = api
@@ -133,51 +117,15 @@ func Compile(cfg *config.Config, deps Deps) (*Deployment, error) {
 	return d, nil
 }
 
-func compileRoute(cfg *config.Config, path string, rc *config.Route, deps Deps) (*Route, config.Errors) {
-	var errs config.Errors
-	ic := &rc.Integration
-	r := &Route{
-		Key:     rc.RouteKey,
-		TwoWay:  rc.RouteResponseSelectionExpression != "",
-		Timeout: time.Duration(ic.TimeoutInMillis) * time.Millisecond,
-	}
-	if len(ic.Templates) > 0 {
-		ts, err := mapping.ParseTemplates(ic.Templates)
-		if err != nil {
-			errs = append(errs, cfg.Errorf(path+".integration.templates", "%v", err))
+// stagesOf adds the configured stages to api; REST stages spell their variables "variables".
+func stagesOf(api *API, stages []config.Stage, rest bool) {
+	for _, sc := range stages {
+		vars := sc.StageVariables
+		if rest {
+			vars = sc.Variables
 		}
-		r.templates = ts
+		api.Stages[sc.StageName] = &Stage{API: api, Name: sc.StageName, Variables: vars}
 	}
-	if ic.TemplateSelectionExpression != "" {
-		e, err := routeselect.Parse(ic.TemplateSelectionExpression)
-		if err != nil {
-			errs = append(errs, cfg.Errorf(path+".integration.templateSelectionExpression", "%v", err))
-		}
-		r.templateSelection = e
-	}
-	params, err := compileRequestParameters(ic.RequestParameters)
-	if err != nil {
-		errs = append(errs, cfg.Errorf(path+".integration.requestParameters", "%v", err))
-	}
-	switch ic.IntegrationType {
-	case "MOCK":
-		r.Integration = &mockIntegration{route: r}
-	case "NATS":
-		r.Integration = &natsIntegration{subject: ic.IntegrationURI, nc: deps.NATS, state: deps.NATSState}
-	case "HTTP_PROXY", "HTTP":
-		method := ic.IntegrationMethod
-		if method == "" {
-			method = "POST"
-		}
-		r.Integration = &httpIntegration{url: ic.IntegrationURI, method: method, client: deps.HTTP,
-			params: params, route: r, proxy: ic.IntegrationType == "HTTP_PROXY"}
-	default:
-		errs = append(errs, cfg.Errorf(path+".integration.integrationType", "unsupported integrationType %q", ic.IntegrationType))
-	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	return r, nil
 }
 
 // ResolveStage finds the API and stage a request addresses: the API by Host (its first label being an

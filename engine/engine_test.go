@@ -10,10 +10,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portico-gateway/portico/engine/integration"
 )
 
 func testConnection() *Connection {
-	api := &API{ID: "abcdef1234", Name: "chat", Routes: map[string]*Route{}}
+	api := &API{ID: "abcdef1234", Name: "chat", adapter: &webSocketAPI{routes: map[string]*Route{}}}
 	st := &Stage{API: api, Name: "prod", Variables: map[string]string{"color": "blue"}}
 	return &Connection{
 		ID: "AAAAAAAAAAAAAAAAAAAAAAAA", Stage: st, ConnectedAt: time.UnixMilli(1705751697419),
@@ -117,16 +119,16 @@ func TestParseProxyResponse(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := parseProxyResponse([]byte(tc.in))
+			resp, err := parseLambdaResponse([]byte(tc.in), formatWebSocket, "test")
 			if tc.bad {
-				require.ErrorIs(t, err, ErrBadResponse)
+				require.Equal(t, integration.BadResponse, integration.KindOf(err), "%v", err)
 				return
 			}
 			require.NoError(t, err)
-			require.Equal(t, tc.status, resp.StatusCode)
-			require.Equal(t, tc.body, string(resp.Body))
+			require.Equal(t, tc.status, resp.status)
+			require.Equal(t, tc.body, string(resp.body))
 			if tc.header != nil {
-				require.Equal(t, tc.header, resp.Header)
+				require.Equal(t, tc.header, resp.header)
 			}
 		})
 	}

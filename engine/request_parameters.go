@@ -2,8 +2,10 @@ package engine
 
 import (
 	"fmt"
-	"net/http"
+	"net/url"
 	"strings"
+
+	"github.com/portico-gateway/portico/engine/integration"
 )
 
 // requestParameter maps one value of the event onto the integration request, as an
@@ -49,11 +51,17 @@ func compileRequestParameters(m map[string]string) ([]requestParameter, error) {
 	return out, nil
 }
 
-func applyRequestParameters(req *http.Request, params []requestParameter, r *wsRequest) error {
+// applyRequestParameters sets the integration request's headers and query string values from the
+// event, as the route's requestParameters say.
+func applyRequestParameters(req *integration.Request, params []requestParameter, r *wsRequest) error {
 	if len(params) == 0 {
 		return nil
 	}
-	q := req.URL.Query()
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return &integration.Error{Kind: integration.Invalid, Backend: req.URL, Err: err}
+	}
+	q := u.Query()
 	for _, p := range params {
 		var v string
 		var ok bool
@@ -78,6 +86,7 @@ func applyRequestParameters(req *http.Request, params []requestParameter, r *wsR
 			q.Set(p.name, v)
 		}
 	}
-	req.URL.RawQuery = q.Encode()
+	u.RawQuery = q.Encode()
+	req.URL = u.String()
 	return nil
 }

@@ -135,7 +135,7 @@ func newValidateCommand() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			for _, api := range dep.APIs {
-				fmt.Fprintf(out, "%s\t%s\t%s\t%d routes\t%d stages\n", api.ID, api.Name, api.ProtocolType, len(api.Routes), len(api.Stages))
+				fmt.Fprintf(out, "%s\t%s\t%s\t%d routes\t%d stages\n", api.ID, api.Name, api.ProtocolType, api.RouteCount(), len(api.Stages))
 			}
 			fmt.Fprintf(out, "%s: OK\n", file)
 			return nil
