@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/stretchr/testify/require"
@@ -132,20 +131,4 @@ func TestParseProxyResponse(t *testing.T) {
 			}
 		})
 	}
-}
-
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", `quote " backslash \ `, "ctl \x00\x1f\n\r\t", "utf8 é ✓ \u2028", "bad \xff\xfe", "<>&"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		out := appendJSONString(nil, s)
-		var back string
-		if err := json.Unmarshal(out, &back); err != nil {
-			t.Fatalf("appendJSONString(%q) = %s: not JSON: %v", s, out, err)
-		}
-		if utf8.ValidString(s) && back != s {
-			t.Fatalf("round trip of %q gave %q", s, back)
-		}
-	})
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 
+	"github.com/portico-gateway/portico/engine/config"
+	"github.com/portico-gateway/portico/engine/events"
 	"github.com/portico-gateway/portico/engine/integration"
 	"github.com/portico-gateway/portico/engine/mapping"
 )
@@ -105,9 +106,9 @@ func (e *Engine) invokeHTTP(w http.ResponseWriter, q *httpRequest, route *HTTPRo
 func (e *Engine) invokeFunction(ctx context.Context, w http.ResponseWriter, q *httpRequest, t *target, d httpDialect, format responseFormat) {
 	buf := make([]byte, 0, 1024+len(q.body)*4/3)
 	if format == formatV1 {
-		buf = appendProxyEventV1(buf, q, q.api.ProtocolType == "HTTP")
+		buf = events.AppendV1(buf, q.event(), q.api.ProtocolType == config.ProtocolHTTP)
 	} else {
-		buf = appendHTTPEventV2(buf, q)
+		buf = events.AppendV2(buf, q.event())
 	}
 	resp, err := e.call(ctx, t, &integration.Request{Body: buf})
 	if err != nil {
@@ -281,19 +282,6 @@ func (s *statusWriter) Write(p []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection (flushing streamed bodies).
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// localPort is the port of the listener a request came in on.
-func localPort(r *http.Request) string {
-	la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
-	if !ok {
-		return ""
-	}
-	_, port, err := net.SplitHostPort(la.String())
-	if err != nil {
-		return ""
-	}
-	return port
-}
 
 // writeJSONError writes a gateway-generated JSON answer.
 func writeJSONError(w http.ResponseWriter, status int, body string) {

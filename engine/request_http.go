@@ -4,14 +4,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
+	"strconv"
 	"time"
+
+	"github.com/portico-gateway/portico/engine/events"
 
 	"github.com/portico-gateway/portico/routeselect"
 )
-
-// accountID is the account id events carry; Portico has no accounts.
-const accountID = "000000000000"
 
 // httpRequest is one HTTP API or REST API request on its way through the engine. It implements
 // mapping.Vars so request templates read it without copying.
@@ -62,6 +61,17 @@ func (q *httpRequest) pathParameter(name string) (string, bool) {
 	return "", false
 }
 
+// event describes the request for its Lambda proxy event.
+func (q *httpRequest) event() *events.HTTP {
+	ev := &events.HTTP{Request: q.r, Body: q.body, RequestID: q.requestID, Time: q.time, Path: q.path, RawPath: q.rawPath,
+		RouteKey: q.routeKey, PathParameters: q.params, Query: q.queryValues(), SourceIP: q.sourceIP, APIID: q.api.ID,
+		Stage: q.stage.Name, StageVariables: q.stage.Variables}
+	if q.route != nil {
+		ev.Resource, ev.HasRoute = q.route.Path, true
+	}
+	return ev
+}
+
 // Body implements mapping.Vars.
 func (q *httpRequest) Body() []byte { return q.body }
 
@@ -88,19 +98,19 @@ func (q *httpRequest) Context(name string) (string, bool) {
 	case "domainName":
 		return q.r.Host, true
 	case "domainPrefix":
-		return domainPrefix(q.r.Host), true
+		return events.DomainPrefix(q.r.Host), true
 	case "protocol":
 		return q.r.Proto, true
 	case "requestTime":
-		return formatRequestTime(q.time), true
+		return events.FormatRequestTime(q.time), true
 	case "requestTimeEpoch":
-		return itoa64(q.time.UnixMilli()), true
+		return strconv.FormatInt(q.time.UnixMilli(), 10), true
 	case "identity.sourceIp":
 		return q.sourceIP, true
 	case "identity.userAgent":
 		return q.r.UserAgent(), true
 	case "accountId":
-		return accountID, true
+		return events.AccountID, true
 	}
 	return "", false
 }
@@ -123,14 +133,4 @@ func (q *httpRequest) Param(name string) (string, bool) {
 		return v, true
 	}
 	return "", false
-}
-
-func domainPrefix(host string) string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	if i := strings.IndexByte(host, '.'); i >= 0 {
-		return host[:i]
-	}
-	return host
 }

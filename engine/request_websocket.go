@@ -4,13 +4,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/portico-gateway/portico/engine/events"
 )
 
 // Event types of WebSocket events.
 const (
-	EventConnect    = "CONNECT"
-	EventMessage    = "MESSAGE"
-	EventDisconnect = "DISCONNECT"
+	EventConnect    = events.Connect
+	EventMessage    = events.Message
+	EventDisconnect = events.Disconnect
 )
 
 // wsRequest is one WebSocket event on its way through the engine: a $connect, a message or a
@@ -26,6 +28,21 @@ type wsRequest struct {
 	time       time.Time
 	discCode   int
 	discReason string
+}
+
+// event describes the request for its Lambda proxy event.
+func (r *wsRequest) event() *events.WebSocket {
+	c := r.conn
+	return &events.WebSocket{EventType: r.eventType, RouteKey: r.routeKey, RequestID: r.requestID, MessageID: r.messageID,
+		Body: r.body, Time: r.time, DisconnectStatusCode: r.discCode, DisconnectReason: r.discReason,
+		ConnectionID: c.ID, ConnectedAt: c.ConnectedAt, DomainName: c.DomainName, SourceIP: c.SourceIP, UserAgent: c.UserAgent,
+		Header: c.Header, Query: c.Query, ListenerPort: c.ListenerPort, Proto: c.Proto, APIKey: c.APIKey, Host: c.Host,
+		Stage: c.Stage.Name, APIID: c.Stage.API.ID, StageVariables: c.Stage.Variables}
+}
+
+// appendWebSocketEvent appends the request's Lambda proxy event.
+func appendWebSocketEvent(dst []byte, r *wsRequest) []byte {
+	return events.AppendWebSocket(dst, r.event())
 }
 
 // Body implements mapping.Vars.
@@ -62,7 +79,7 @@ func (r *wsRequest) Context(name string) (string, bool) {
 	case "connectedAt":
 		return strconv.FormatInt(c.ConnectedAt.UnixMilli(), 10), true
 	case "requestTime":
-		return formatRequestTime(r.time), true
+		return events.FormatRequestTime(r.time), true
 	case "requestTimeEpoch":
 		return strconv.FormatInt(r.time.UnixMilli(), 10), true
 	case "identity.sourceIp":
@@ -123,32 +140,6 @@ func (r *wsRequest) Method() string { return "" }
 
 // Path implements routeselect.Source: the stage path of the connection.
 func (r *wsRequest) Path() string { return "/" + r.conn.Stage.Name }
-
-// formatRequestTime formats t as API Gateway's requestTime: 20/Jan/2024:11:55:08 +0000.
-func formatRequestTime(t time.Time) string {
-	var b [26]byte
-	return string(appendRequestTime(b[:0], t))
-}
-
-func appendRequestTime(dst []byte, t time.Time) []byte {
-	return t.UTC().AppendFormat(dst, "02/Jan/2006:15:04:05 +0000")
-}
-
-// canonicalHeaderName spells well-known WebSocket headers as clients send them
-// (net/http canonicalises "Sec-WebSocket-Key" to "Sec-Websocket-Key").
-func canonicalHeaderName(k string) string {
-	switch k {
-	case "Sec-Websocket-Key":
-		return "Sec-WebSocket-Key"
-	case "Sec-Websocket-Version":
-		return "Sec-WebSocket-Version"
-	case "Sec-Websocket-Extensions":
-		return "Sec-WebSocket-Extensions"
-	case "Sec-Websocket-Protocol":
-		return "Sec-WebSocket-Protocol"
-	}
-	return k
-}
 
 // handshakeOnlyHeaders belong to the WebSocket handshake with Portico and are not forwarded to an
 // HTTP integration's $connect request (hop-by-hop headers are dropped by copyHeaders).

@@ -13,6 +13,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/portico-gateway/portico/engine/config"
+	"github.com/portico-gateway/portico/engine/events"
 	"github.com/portico-gateway/portico/engine/integration"
 	"github.com/portico-gateway/portico/engine/mapping"
 	"github.com/portico-gateway/portico/routeselect"
@@ -430,7 +431,7 @@ func (a *restAPI) gatewayAnswer(w http.ResponseWriter, q *httpRequest, responseT
 	def := restDefaults[responseType]
 	status, body := def.status, def.body
 	if body == "" {
-		body = `{"message": ` + string(appendJSONString(nil, message)) + `}`
+		body = `{"message": ` + string(events.AppendJSONString(nil, message)) + `}`
 	}
 	if gr := a.gatewayResponse(responseType, status); gr != nil {
 		if gr.status != 0 {
@@ -477,7 +478,7 @@ func (v *errorVars) Context(name string) (string, bool) {
 	case "error.message":
 		return v.message, true
 	case "error.messageString":
-		return string(appendJSONString(nil, v.message)), true
+		return string(events.AppendJSONString(nil, v.message)), true
 	case "error.responseType":
 		return v.responseType, true
 	}

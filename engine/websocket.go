@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/portico-gateway/portico/engine/config"
+	"github.com/portico-gateway/portico/engine/events"
 	"github.com/portico-gateway/portico/engine/integration"
 	"github.com/portico-gateway/portico/engine/mapping"
 	"github.com/portico-gateway/portico/routeselect"
@@ -280,11 +281,11 @@ func (rt *Route) render(r *wsRequest) ([]byte, error) {
 func errorFrame(message, connID, requestID string) []byte {
 	b := make([]byte, 0, 96)
 	b = append(b, `{"message": `...)
-	b = appendJSONString(b, message)
+	b = events.AppendJSONString(b, message)
 	b = append(b, `, "connectionId":`...)
-	b = appendJSONString(b, connID)
+	b = events.AppendJSONString(b, connID)
 	b = append(b, `, "requestId":`...)
-	b = appendJSONString(b, requestID)
+	b = events.AppendJSONString(b, requestID)
 	return append(b, '}')
 }
 

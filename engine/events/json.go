@@ -1,4 +1,4 @@
-package engine
+package events
 
 import (
 	"strconv"
@@ -7,8 +7,8 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as a JSON string literal. Invalid UTF-8 becomes U+FFFD, as encoding/json does.
-func appendJSONString(dst []byte, s string) []byte {
+// AppendJSONString appends s as a JSON string literal. Invalid UTF-8 becomes U+FFFD, as encoding/json does.
+func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -59,17 +59,17 @@ func appendJSONString(dst []byte, s string) []byte {
 // appendJSONBytes is appendJSONString for a byte slice, without converting it.
 func appendJSONBytes(dst []byte, b []byte) []byte {
 	// The conversion does not escape: the compiler passes the bytes through for a read-only use.
-	return appendJSONString(dst, unsafeString(b))
+	return AppendJSONString(dst, unsafeString(b))
 }
 
 func appendKey(dst []byte, key string) []byte {
-	dst = appendJSONString(dst, key)
+	dst = AppendJSONString(dst, key)
 	return append(dst, ':')
 }
 
 func appendStringField(dst []byte, key, value string) []byte {
 	dst = appendKey(dst, key)
-	return appendJSONString(dst, value)
+	return AppendJSONString(dst, value)
 }
 
 func appendIntField(dst []byte, key string, v int64) []byte {
@@ -102,7 +102,7 @@ func appendMultiMap(dst []byte, keys []string, get func(string) []string) []byte
 			if j > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, v)
+			dst = AppendJSONString(dst, v)
 		}
 		dst = append(dst, ']')
 	}

@@ -1,14 +1,46 @@
-package engine
+package events
 
 import (
 	"encoding/base64"
 	"mime"
-	"strconv"
+	"net"
+	"net/http"
+	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/portico-gateway/portico/routeselect"
 )
 
-func itoa64(v int64) string { return strconv.FormatInt(v, 10) }
+// AccountID is the account id events carry; Portico has no accounts.
+const AccountID = "000000000000"
+
+// HTTP is one HTTP API or REST API request as its events describe it.
+type HTTP struct {
+	Request *http.Request
+	Body    []byte
+	// RequestID is the id in the response header, the event and the access log.
+	RequestID string
+	Time      time.Time
+	// Path is the request path after the stage prefix; RawPath the escaped path as received.
+	Path    string
+	RawPath string
+	// RouteKey is the matched route key (HTTP APIs) or "METHOD /resource" (REST).
+	RouteKey string
+	// Resource is the matched route's path template ("/pets/{id}"); empty without one.
+	Resource       string
+	HasRoute       bool
+	PathParameters []routeselect.Param
+	// Query is the request's parsed query string.
+	Query          url.Values
+	SourceIP       string
+	APIID          string
+	Stage          string
+	StageVariables map[string]string
+	// TraceID is the X-Amzn-Trace-Id added when the client sent none; empty: a new one.
+	TraceID string
+}
 
 // isBinaryBody reports whether a request body goes to integrations base64-encoded: bodies that are
 // not valid UTF-8, and media types that are not text.
@@ -31,17 +63,17 @@ func isBinaryBody(contentType string, body []byte) bool {
 	return false
 }
 
-func appendBody(dst []byte, q *httpRequest, nullWhenEmpty bool) []byte {
-	binary := isBinaryBody(q.r.Header.Get("Content-Type"), q.body)
+func appendBody(dst []byte, q *HTTP, nullWhenEmpty bool) []byte {
+	binary := isBinaryBody(q.Request.Header.Get("Content-Type"), q.Body)
 	switch {
-	case len(q.body) == 0 && nullWhenEmpty:
+	case len(q.Body) == 0 && nullWhenEmpty:
 		dst = append(dst, `"body":null`...)
 	case binary:
 		dst = appendKey(dst, "body")
-		dst = appendJSONString(dst, base64.StdEncoding.EncodeToString(q.body))
+		dst = AppendJSONString(dst, base64.StdEncoding.EncodeToString(q.Body))
 	default:
 		dst = appendKey(dst, "body")
-		dst = appendJSONBytes(dst, q.body)
+		dst = appendJSONBytes(dst, q.Body)
 	}
 	if binary {
 		return append(dst, `,"isBase64Encoded":true}`...)
@@ -50,38 +82,38 @@ func appendBody(dst []byte, q *httpRequest, nullWhenEmpty bool) []byte {
 }
 
 // forwardedHeaders are the headers API Gateway adds to what integrations see.
-func forwardedHeaders(q *httpRequest) map[string][]string {
-	h := make(map[string][]string, len(q.r.Header)+5)
-	for k, v := range q.r.Header {
+func forwardedHeaders(q *HTTP) map[string][]string {
+	h := make(map[string][]string, len(q.Request.Header)+5)
+	for k, v := range q.Request.Header {
 		h[k] = v
 	}
-	h["Host"] = []string{q.r.Host}
-	xff := q.sourceIP
-	if prior := q.r.Header.Values("X-Forwarded-For"); len(prior) > 0 {
-		xff = strings.Join(prior, ", ") + ", " + q.sourceIP
+	h["Host"] = []string{q.Request.Host}
+	xff := q.SourceIP
+	if prior := q.Request.Header.Values("X-Forwarded-For"); len(prior) > 0 {
+		xff = strings.Join(prior, ", ") + ", " + q.SourceIP
 	}
 	h["X-Forwarded-For"] = []string{xff}
 	proto, port := "http", "80"
-	if q.r.TLS != nil {
+	if q.Request.TLS != nil {
 		proto, port = "https", "443"
 	}
-	if la := localPort(q.r); la != "" {
+	if la := localPort(q.Request); la != "" {
 		port = la
 	}
 	h["X-Forwarded-Port"] = []string{port}
 	h["X-Forwarded-Proto"] = []string{proto}
 	if _, ok := h["X-Amzn-Trace-Id"]; !ok {
-		h["X-Amzn-Trace-Id"] = []string{traceID(q.time)}
+		h["X-Amzn-Trace-Id"] = []string{orTraceID(q.TraceID, q.Time)}
 	}
 	return h
 }
 
-// appendHTTPEventV2 appends the payload format 2.0 event of an HTTP API request
+// AppendV2 appends the payload format 2.0 event of an HTTP API request
 // (events.APIGatewayV2HTTPRequest): lower-case header names, repeated values joined with commas,
 // cookies apart, empty maps and bodies omitted.
-func appendHTTPEventV2(dst []byte, q *httpRequest) []byte {
+func AppendV2(dst []byte, q *HTTP) []byte {
 	h := forwardedHeaders(q)
-	cookies := q.r.Header.Values("Cookie")
+	cookies := q.Request.Header.Values("Cookie")
 	delete(h, "Cookie")
 	lower := make(map[string]string, len(h))
 	for k, v := range h {
@@ -93,11 +125,11 @@ func appendHTTPEventV2(dst []byte, q *httpRequest) []byte {
 		}
 	}
 	dst = append(dst, `{"version":"2.0",`...)
-	dst = appendStringField(dst, "routeKey", q.routeKey)
+	dst = appendStringField(dst, "routeKey", q.RouteKey)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "rawPath", q.rawPath)
+	dst = appendStringField(dst, "rawPath", q.RawPath)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "rawQueryString", q.r.URL.RawQuery)
+	dst = appendStringField(dst, "rawQueryString", q.Request.URL.RawQuery)
 	if len(cookies) > 0 {
 		dst = append(dst, `,"cookies":[`...)
 		n := 0
@@ -110,7 +142,7 @@ func appendHTTPEventV2(dst []byte, q *httpRequest) []byte {
 				if n > 0 {
 					dst = append(dst, ',')
 				}
-				dst = appendJSONString(dst, c)
+				dst = AppendJSONString(dst, c)
 				n++
 			}
 		}
@@ -119,68 +151,68 @@ func appendHTTPEventV2(dst []byte, q *httpRequest) []byte {
 	dst = append(dst, ',')
 	dst = appendKey(dst, "headers")
 	dst = appendStringMap(dst, sortedKeys(lower), func(k string) string { return lower[k] })
-	if q.r.URL.RawQuery != "" {
-		qs := q.queryValues()
+	if q.Request.URL.RawQuery != "" {
+		qs := q.Query
 		if len(qs) > 0 {
 			dst = append(dst, ',')
 			dst = appendKey(dst, "queryStringParameters")
 			dst = appendStringMap(dst, sortedKeys(qs), func(k string) string { return strings.Join(qs[k], ",") })
 		}
 	}
-	if len(q.params) > 0 {
+	if len(q.PathParameters) > 0 {
 		dst = appendPathParameters(dst, q)
 	}
 	dst = append(dst, `,"requestContext":{`...)
 	dst = appendAPIContext(dst, q)
 	dst = append(dst, `,"http":{`...)
-	dst = appendStringField(dst, "method", q.r.Method)
+	dst = appendStringField(dst, "method", q.Request.Method)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "path", q.rawPath)
+	dst = appendStringField(dst, "path", q.RawPath)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "protocol", q.r.Proto)
+	dst = appendStringField(dst, "protocol", q.Request.Proto)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "sourceIp", q.sourceIP)
+	dst = appendStringField(dst, "sourceIp", q.SourceIP)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "userAgent", q.r.UserAgent())
+	dst = appendStringField(dst, "userAgent", q.Request.UserAgent())
 	dst = append(dst, "},"...)
-	dst = appendStringField(dst, "requestId", q.requestID)
+	dst = appendStringField(dst, "requestId", q.RequestID)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "routeKey", q.routeKey)
+	dst = appendStringField(dst, "routeKey", q.RouteKey)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "stage", q.stage.Name)
+	dst = appendStringField(dst, "stage", q.Stage)
 	dst = append(dst, `,"time":"`...)
-	dst = appendRequestTime(dst, q.time)
+	dst = appendRequestTime(dst, q.Time)
 	dst = append(dst, `",`...)
-	dst = appendIntField(dst, "timeEpoch", q.time.UnixMilli())
+	dst = appendIntField(dst, "timeEpoch", q.Time.UnixMilli())
 	dst = append(dst, '}')
-	if len(q.stage.Variables) > 0 {
-		dst = appendStageVariables(dst, q.stage)
+	if len(q.StageVariables) > 0 {
+		dst = appendStageVariables(dst, q.StageVariables)
 	}
 	dst = append(dst, ',')
-	if len(q.body) == 0 {
+	if len(q.Body) == 0 {
 		return append(dst, `"isBase64Encoded":false}`...)
 	}
 	return appendBody(dst, q, false)
 }
 
-// appendProxyEventV1 appends the payload format 1.0 event (events.APIGatewayProxyRequest), as REST
+// AppendV1 appends the payload format 1.0 event (events.APIGatewayProxyRequest), as REST
 // APIs send it and HTTP APIs with payloadFormatVersion 1.0 (which add "version":"1.0"): header keys as
 // received, single-value maps holding the last value, absent maps null.
-func appendProxyEventV1(dst []byte, q *httpRequest, httpAPI bool) []byte {
+func AppendV1(dst []byte, q *HTTP, httpAPI bool) []byte {
 	dst = append(dst, '{')
 	if httpAPI {
 		dst = append(dst, `"version":"1.0",`...)
 	}
-	resource := q.routeKey
-	resourcePath := q.routeKey
-	if q.route != nil {
-		resource, resourcePath = q.route.Path, q.route.Path
+	resource := q.RouteKey
+	resourcePath := q.RouteKey
+	if q.HasRoute {
+		resource, resourcePath = q.Resource, q.Resource
 	}
 	dst = appendStringField(dst, "resource", resource)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "path", q.path)
+	dst = appendStringField(dst, "path", q.Path)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "httpMethod", q.r.Method)
+	dst = appendStringField(dst, "httpMethod", q.Request.Method)
 	h := forwardedHeaders(q)
 	keys := sortedKeys(h)
 	dst = append(dst, ',')
@@ -189,7 +221,7 @@ func appendProxyEventV1(dst []byte, q *httpRequest, httpAPI bool) []byte {
 	dst = append(dst, ',')
 	dst = appendKey(dst, "multiValueHeaders")
 	dst = appendMultiMap(dst, keys, func(k string) []string { return h[k] })
-	qs := q.queryValues()
+	qs := q.Query
 	if len(qs) > 0 {
 		qk := sortedKeys(qs)
 		dst = append(dst, ',')
@@ -201,43 +233,43 @@ func appendProxyEventV1(dst []byte, q *httpRequest, httpAPI bool) []byte {
 	} else {
 		dst = append(dst, `,"queryStringParameters":null,"multiValueQueryStringParameters":null`...)
 	}
-	if len(q.params) > 0 {
+	if len(q.PathParameters) > 0 {
 		dst = appendPathParameters(dst, q)
 	} else {
 		dst = append(dst, `,"pathParameters":null`...)
 	}
-	if len(q.stage.Variables) > 0 {
-		dst = appendStageVariables(dst, q.stage)
+	if len(q.StageVariables) > 0 {
+		dst = appendStageVariables(dst, q.StageVariables)
 	} else {
 		dst = append(dst, `,"stageVariables":null`...)
 	}
 	dst = append(dst, `,"requestContext":{`...)
 	dst = appendAPIContext(dst, q)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "extendedRequestId", q.requestID)
+	dst = appendStringField(dst, "extendedRequestId", q.RequestID)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "httpMethod", q.r.Method)
+	dst = appendStringField(dst, "httpMethod", q.Request.Method)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "path", q.rawPath)
+	dst = appendStringField(dst, "path", q.RawPath)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "protocol", q.r.Proto)
+	dst = appendStringField(dst, "protocol", q.Request.Proto)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "requestId", q.requestID)
+	dst = appendStringField(dst, "requestId", q.RequestID)
 	dst = append(dst, `,"requestTime":"`...)
-	dst = appendRequestTime(dst, q.time)
+	dst = appendRequestTime(dst, q.Time)
 	dst = append(dst, `",`...)
-	dst = appendIntField(dst, "requestTimeEpoch", q.time.UnixMilli())
+	dst = appendIntField(dst, "requestTimeEpoch", q.Time.UnixMilli())
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "resourceId", resourceID(resourcePath))
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "resourcePath", resourcePath)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "stage", q.stage.Name)
+	dst = appendStringField(dst, "stage", q.Stage)
 	dst = append(dst, `,"identity":{"cognitoIdentityPoolId":null,"accountId":null,"cognitoIdentityId":null,"caller":null,`+
 		`"apiKey":null,"apiKeyId":null,"accessKey":null,`...)
-	dst = appendStringField(dst, "sourceIp", q.sourceIP)
+	dst = appendStringField(dst, "sourceIp", q.SourceIP)
 	dst = append(dst, `,"cognitoAuthenticationType":null,"cognitoAuthenticationProvider":null,"userArn":null,`...)
-	dst = appendStringField(dst, "userAgent", q.r.UserAgent())
+	dst = appendStringField(dst, "userAgent", q.Request.UserAgent())
 	dst = append(dst, `,"user":null}},`...)
 	return appendBody(dst, q, true)
 }
@@ -257,9 +289,9 @@ func resourceID(path string) string {
 	return string(b)
 }
 
-func appendPathParameters(dst []byte, q *httpRequest) []byte {
+func appendPathParameters(dst []byte, q *HTTP) []byte {
 	dst = append(dst, `,"pathParameters":{`...)
-	for i, p := range q.params {
+	for i, p := range q.PathParameters {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -268,19 +300,43 @@ func appendPathParameters(dst []byte, q *httpRequest) []byte {
 	return append(dst, '}')
 }
 
-func appendStageVariables(dst []byte, st *Stage) []byte {
+func appendStageVariables(dst []byte, vars map[string]string) []byte {
 	dst = append(dst, ',')
 	dst = appendKey(dst, "stageVariables")
-	return appendStringMap(dst, sortedKeys(st.Variables), func(k string) string { return st.Variables[k] })
+	return appendStringMap(dst, sortedKeys(vars), func(k string) string { return vars[k] })
 }
 
 // appendAPIContext appends the requestContext fields both payload formats open with.
-func appendAPIContext(dst []byte, q *httpRequest) []byte {
-	dst = appendStringField(dst, "accountId", accountID)
+func appendAPIContext(dst []byte, q *HTTP) []byte {
+	dst = appendStringField(dst, "accountId", AccountID)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "apiId", q.api.ID)
+	dst = appendStringField(dst, "apiId", q.APIID)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "domainName", q.r.Host)
+	dst = appendStringField(dst, "domainName", q.Request.Host)
 	dst = append(dst, ',')
-	return appendStringField(dst, "domainPrefix", domainPrefix(q.r.Host))
+	return appendStringField(dst, "domainPrefix", DomainPrefix(q.Request.Host))
+}
+
+// DomainPrefix is the first label of host, without its port.
+func DomainPrefix(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if i := strings.IndexByte(host, '.'); i >= 0 {
+		return host[:i]
+	}
+	return host
+}
+
+// localPort is the port of the listener a request came in on.
+func localPort(r *http.Request) string {
+	la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(la.String())
+	if err != nil {
+		return ""
+	}
+	return port
 }
