@@ -132,7 +132,10 @@ func stagesOf(api *API, stages []config.Stage, rest bool) {
 // API id), else the default API; the stage by the first path segment.
 func (d *Deployment) ResolveStage(host, path string) (*Stage, bool) {
 	api := d.apiForHost(host)
-	if api == nil || api.ProtocolType != "WEBSOCKET" {
+	if api == nil {
+		return nil, false
+	}
+	if _, ws := api.adapter.(*webSocketAPI); !ws {
 		return nil, false
 	}
 	name := strings.TrimPrefix(path, "/")

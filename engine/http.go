@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/portico-gateway/portico/engine/config"
 	"github.com/portico-gateway/portico/engine/events"
 	"github.com/portico-gateway/portico/engine/integration"
 	"github.com/portico-gateway/portico/engine/mapping"
@@ -101,15 +100,20 @@ func (e *Engine) invokeHTTP(w http.ResponseWriter, q *httpRequest, route *HTTPRo
 	run(ctx, w, q)
 }
 
-// invokeFunction sends the request's Lambda proxy event (payload 1.0 or 2.0) to a function-style
-// integration and writes its Lambda proxy response.
-func (e *Engine) invokeFunction(ctx context.Context, w http.ResponseWriter, q *httpRequest, t *target, d httpDialect, format responseFormat) {
-	buf := make([]byte, 0, 1024+len(q.body)*4/3)
-	if format == formatV1 {
-		buf = events.AppendV1(buf, q.event(), q.api.ProtocolType == config.ProtocolHTTP)
-	} else {
-		buf = events.AppendV2(buf, q.event())
-	}
+// eventEncoder appends a request's Lambda proxy event in one payload format.
+type eventEncoder func(dst []byte, ev *events.HTTP) []byte
+
+var (
+	encodeV2     eventEncoder = events.AppendV2
+	encodeV1REST eventEncoder = func(dst []byte, ev *events.HTTP) []byte { return events.AppendV1(dst, ev, false) }
+	encodeV1HTTP eventEncoder = func(dst []byte, ev *events.HTTP) []byte { return events.AppendV1(dst, ev, true) }
+)
+
+// invokeFunction sends the request's Lambda proxy event, written by encode, to a function-style
+// integration and writes its Lambda proxy response, read in format.
+func (e *Engine) invokeFunction(ctx context.Context, w http.ResponseWriter, q *httpRequest, t *target, d httpDialect,
+	encode eventEncoder, format responseFormat) {
+	buf := encode(make([]byte, 0, 1024+len(q.body)*4/3), q.event())
 	resp, err := e.call(ctx, t, &integration.Request{Body: buf})
 	if err != nil {
 		d.failed(w, q, err)

@@ -120,11 +120,11 @@ func (a *httpAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 		case integration.PayloadTemplate:
 			a.mock(ctx, e, w, q, route)
 		case integration.PayloadEvent:
-			format := formatV2
 			if a.payloadV1[route.Key] {
-				format = formatV1
+				e.invokeFunction(ctx, w, q, t, a, encodeV1HTTP, formatV1)
+			} else {
+				e.invokeFunction(ctx, w, q, t, a, encodeV2, formatV2)
 			}
-			e.invokeFunction(ctx, w, q, t, a, format)
 		default:
 			e.proxy(ctx, w, q, t, a)
 		}

@@ -23,11 +23,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		ConnectCount: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "portico", Name: "connect_count_total",
 			Help: "WebSocket handshakes that reached the $connect route."}),
 		MessageCount: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "portico", Name: "message_count_total",
-			Help: "WebSocket messages received from clients."}),
+			Help: "WebSocket messages received from clients and HTTP and REST API requests."}),
 		IntegrationError: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "portico", Name: "integration_error_total",
 			Help: "Integration calls that failed or timed out."}),
 		ClientError: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "portico", Name: "client_error_total",
-			Help: "Requests refused for the client's fault (no route, refused $connect)."}),
+			Help: "Messages and requests refused for the client's fault (no route, refused $connect, 4xx answers)."}),
 		IntegrationLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "portico", Name: "integration_latency_seconds",
 			Help: "Time integrations took to answer.", Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10)}),
 	}

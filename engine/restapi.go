@@ -85,7 +85,7 @@ func (a *restAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 	e.invokeHTTP(w, q, route, a, func(ctx context.Context, w http.ResponseWriter, q *httpRequest) {
 		switch {
 		case t.typ.Payload == integration.PayloadEvent:
-			e.invokeFunction(ctx, w, q, t, a, formatV1)
+			e.invokeFunction(ctx, w, q, t, a, encodeV1REST, formatV1)
 		case t.typ.Proxy:
 			e.proxy(ctx, w, q, t, a)
 		default:

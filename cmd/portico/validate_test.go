@@ -1,0 +1,39 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestValidatePrintsEachAPIsRouteCount(t *testing.T) {
+	p := writeFile(t, "kinds.yaml", `apis:
+  - name: chat
+    protocolType: WEBSOCKET
+    routes:
+      - routeKey: $default
+        integration: { integrationType: MOCK }
+    stages: [ { stageName: prod } ]
+  - name: site
+    protocolType: HTTP
+    routes:
+      - routeKey: GET /a
+        integration: { integrationType: MOCK }
+      - routeKey: GET /b
+        integration: { integrationType: MOCK }
+  - name: shop
+    protocolType: REST
+    resources:
+      - path: /pets
+        methods:
+          - { httpMethod: GET, integration: { type: MOCK } }
+          - { httpMethod: POST, integration: { type: MOCK } }
+          - { httpMethod: DELETE, integration: { type: MOCK } }
+    stages: [ { stageName: prod } ]
+`)
+	out, err := runCommand(t, "validate", "--config", p)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "chat\tWEBSOCKET\t1 routes")
+	require.Contains(t, out, "site\tHTTP\t2 routes")
+	require.Contains(t, out, "shop\tREST\t3 routes")
+}
