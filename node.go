@@ -105,7 +105,11 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	n.engine = engine.New(dep, engine.Options{Logger: log.Named("engine"), AccessLog: accessLogger(cfg, log), Metrics: metrics})
+	n.engine = engine.New(dep, engine.Options{Logger: log.Named("engine"), AccessLog: accessLogger(cfg, log), Metrics: metrics,
+		MaxInflight: cfg.Node.MaxInflightIntegrations, MaxInflightPerConnection: cfg.WebSocket.MaxInflightPerConnection,
+		MaxReplyBytes: cfg.WebSocket.MaxMessageBytes})
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "portico", Name: "integrations_inflight",
+		Help: "Integration calls running on this node."}, func() float64 { return float64(n.engine.Inflight()) }))
 	wsc := cfg.WebSocket
 	n.actors = actors.NewSystem(n.engine, actors.Options{
 		IdleTimeout:           time.Duration(wsc.IdleTimeout),

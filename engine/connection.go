@@ -3,6 +3,7 @@ package engine
 import (
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,9 @@ type Connection struct {
 	APIKey string
 	// Host is the handshake's Host header.
 	Host string
+
+	// inflight counts the connection's integration calls running (the engine's bookkeeping).
+	inflight atomic.Int32
 }
 
 // ForgetHandshake drops the handshake's headers and query once $connect has run, so an idle

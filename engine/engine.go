@@ -19,7 +19,12 @@ type Engine struct {
 	metrics    *Metrics
 	// inflight counts integration calls still running, so a drain can wait for them.
 	inflight sync.WaitGroup
-	now      func() time.Time
+	// running counts the integration calls that hold a slot of maxInflight.
+	running     atomic.Int64
+	maxInflight int64
+	maxPerConn  int32
+	maxReply    int
+	now         func() time.Time
 }
 
 // Options configure an Engine.
@@ -27,11 +32,21 @@ type Options struct {
 	Logger    *zap.Logger // nil: no logs
 	AccessLog *zap.Logger // nil: no access log for HTTP and REST requests
 	Metrics   *Metrics    // nil: not counted
+	// MaxInflight bounds the integration calls running at once (node.maxInflightIntegrations).
+	// Zero: unbounded.
+	MaxInflight int
+	// MaxInflightPerConnection bounds one WebSocket connection's integration calls running at once
+	// (websocket.maxInflightPerConnection). Zero: unbounded.
+	MaxInflightPerConnection int
+	// MaxReplyBytes bounds a WebSocket route response (websocket.maxMessageBytes); a larger one is
+	// an integration error. Zero: unbounded.
+	MaxReplyBytes int
 }
 
 // New returns an Engine serving d.
 func New(d *Deployment, opts Options) *Engine {
-	e := &Engine{log: opts.Logger, accessLog: opts.AccessLog, metrics: opts.Metrics, now: time.Now}
+	e := &Engine{log: opts.Logger, accessLog: opts.AccessLog, metrics: opts.Metrics, now: time.Now,
+		maxInflight: int64(opts.MaxInflight), maxPerConn: int32(opts.MaxInflightPerConnection), maxReply: opts.MaxReplyBytes}
 	if e.log == nil {
 		e.log = zap.NewNop()
 	}
@@ -70,3 +85,36 @@ type ConnectResult struct {
 	Header map[string][]string
 	Body   []byte
 }
+
+// acquire takes a slot of the node's integration calls, and of c's when c is not nil. It reports
+// false, taking nothing, when either is full.
+func (e *Engine) acquire(c *Connection) bool {
+	if c != nil {
+		if n := c.inflight.Add(1); e.maxPerConn > 0 && n > e.maxPerConn {
+			c.inflight.Add(-1)
+			e.metrics.throttled("connection")
+			return false
+		}
+	}
+	if n := e.running.Add(1); e.maxInflight > 0 && n > e.maxInflight {
+		e.running.Add(-1)
+		if c != nil {
+			c.inflight.Add(-1)
+		}
+		e.metrics.throttled("node")
+		return false
+	}
+	return true
+}
+
+// release gives back what acquire took.
+func (e *Engine) release(c *Connection) {
+	e.running.Add(-1)
+	if c != nil {
+		c.inflight.Add(-1)
+	}
+}
+
+// Inflight is the number of integration calls running that hold a slot (every call but MOCK and
+// $disconnect).
+func (e *Engine) Inflight() int64 { return e.running.Load() }

@@ -40,6 +40,7 @@ const (
 	rejectBadRequest
 	rejectUnsupportedMedia
 	rejectMissingParameters
+	rejectThrottled
 )
 
 // httpDialect is how an HTTP or REST API answers what the gateway says itself: rejections, and
@@ -94,6 +95,13 @@ func (e *Engine) invokeHTTP(w http.ResponseWriter, q *httpRequest, route *HTTPRo
 			return
 		}
 		q.body = body
+	}
+	if !route.target.inline {
+		if !e.acquire(nil) {
+			d.reject(w, q, rejectThrottled, "")
+			return
+		}
+		defer e.release(nil)
 	}
 	ctx, cancel := context.WithTimeout(q.r.Context(), route.target.timeout)
 	defer cancel()

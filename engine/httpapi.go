@@ -165,6 +165,7 @@ var httpRejections = map[rejection]httpAnswer{
 	rejectBadRequest:        {400, `{"message":"Bad Request"}`},
 	rejectUnsupportedMedia:  {415, `{"message":"Unsupported Media Type"}`},
 	rejectMissingParameters: {400, `{"message":"Bad Request"}`},
+	rejectThrottled:         {429, `{"message":"Too Many Requests"}`},
 }
 
 // httpFailures are HTTP APIs' answers to integration failures, by kind.

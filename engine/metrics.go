@@ -15,6 +15,9 @@ type Metrics struct {
 	IntegrationError   prometheus.Counter
 	ClientError        prometheus.Counter
 	IntegrationLatency prometheus.Histogram
+	// Throttled counts messages and requests refused because the in-flight bound of their
+	// connection or of the node was reached, by scope.
+	Throttled *prometheus.CounterVec
 }
 
 // NewMetrics creates the engine's metrics and registers them with reg.
@@ -30,8 +33,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Messages and requests refused for the client's fault (no route, refused $connect, 4xx answers)."}),
 		IntegrationLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "portico", Name: "integration_latency_seconds",
 			Help: "Time integrations took to answer.", Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10)}),
+		Throttled: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "portico", Name: "throttled_total",
+			Help: "Messages and requests refused over an in-flight integration bound, by scope (connection, node)."}, []string{"scope"}),
 	}
-	for _, c := range []prometheus.Collector{m.ConnectCount, m.MessageCount, m.IntegrationError, m.ClientError, m.IntegrationLatency} {
+	for _, c := range []prometheus.Collector{m.ConnectCount, m.MessageCount, m.IntegrationError, m.ClientError, m.IntegrationLatency, m.Throttled} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -73,5 +78,11 @@ func (m *Metrics) integrationLatency(d time.Duration) {
 func (m *Metrics) clientErrorFor(status int) {
 	if status >= 400 && status < 500 {
 		m.clientError()
+	}
+}
+
+func (m *Metrics) throttled(scope string) {
+	if m != nil {
+		m.Throttled.WithLabelValues(scope).Inc()
 	}
 }

@@ -394,6 +394,7 @@ var restRejections = map[rejection][2]string{
 	rejectBadRequest:        {"BAD_REQUEST_BODY", "Invalid request body"},
 	rejectUnsupportedMedia:  {"UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type"},
 	rejectMissingParameters: {"BAD_REQUEST_PARAMETERS", "Missing required request parameters"},
+	rejectThrottled:         {"THROTTLED", "Too Many Requests"},
 }
 
 // restFailures are the gateway response types of integration failures, by kind.

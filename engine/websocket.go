@@ -144,9 +144,14 @@ func (e *Engine) MessageLent(c *Connection, body []byte, rep Replier) (kept bool
 		e.respond(route, r, rep)
 		return false
 	}
+	if !e.acquire(c) {
+		rep.Reply(errorFrame("Too Many Requests", c.ID, r.requestID))
+		return false
+	}
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
+		defer e.release(c)
 		e.respond(route, r, rep)
 	}()
 	return true
@@ -161,9 +166,20 @@ func (e *Engine) respond(route *Route, r *wsRequest, rep Replier) {
 		rep.Reply(errorFrame("Internal server error", r.conn.ID, r.requestID))
 		return
 	}
-	if route.TwoWay && len(resp.body) > 0 {
-		rep.Reply(resp.body)
+	if !route.TwoWay || len(resp.body) == 0 {
+		return
 	}
+	if e.maxReply > 0 && len(resp.body) > e.maxReply {
+		// A route response goes out as one message: one over the message limit is an integration
+		// error, never a giant frame.
+		e.metrics.integrationError()
+		if ce := e.log.Check(zap.DebugLevel, "route response over the message limit"); ce != nil {
+			ce.Write(zap.String("connectionId", r.conn.ID), zap.String("routeKey", r.routeKey), zap.Int("bytes", len(resp.body)))
+		}
+		rep.Reply(errorFrame("Internal server error", r.conn.ID, r.requestID))
+		return
+	}
+	rep.Reply(resp.body)
 }
 
 // Disconnect runs the $disconnect route, best effort, on its own goroutine; its result is ignored.

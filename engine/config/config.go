@@ -54,6 +54,11 @@ type Node struct {
 	// AccessLog logs one line per HTTP and REST API request (request id, method, path, route key,
 	// status, latency). Zero value: off.
 	AccessLog bool `yaml:"accessLog,omitempty" json:"accessLog,omitempty"`
+	// MaxInflightIntegrations bounds the integration calls running at once on this node, for every
+	// API; over it a WebSocket message gets the throttling error frame, an HTTP API request 429
+	// {"message":"Too Many Requests"}, a REST request the THROTTLED gateway response. $disconnect
+	// calls are not refused. Zero value: 10000.
+	MaxInflightIntegrations int `yaml:"maxInflightIntegrations,omitempty" json:"maxInflightIntegrations,omitempty"`
 }
 
 // WebSocket holds the limits applied to every client WebSocket connection.
@@ -75,6 +80,10 @@ type WebSocket struct {
 	WriteTimeout Duration `yaml:"writeTimeout,omitempty" json:"writeTimeout,omitempty"`
 	// HandshakeTimeout bounds the WebSocket upgrade, $connect included. Zero value: 10s.
 	HandshakeTimeout Duration `yaml:"handshakeTimeout,omitempty" json:"handshakeTimeout,omitempty"`
+	// MaxInflightPerConnection bounds the integration calls one connection has running at once; a
+	// message over it gets the throttling error frame ({"message": "Too Many Requests", ...}) and
+	// the connection stays open. Zero value: 64.
+	MaxInflightPerConnection int `yaml:"maxInflightPerConnection,omitempty" json:"maxInflightPerConnection,omitempty"`
 }
 
 // ConnectionsAPI configures the @connections callback API.

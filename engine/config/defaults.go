@@ -21,6 +21,8 @@ const (
 	defaultOutboundQueueBytes    = 1 << 20
 	defaultWriteTimeout          = 10 * time.Second
 	defaultHandshakeTimeout      = 10 * time.Second
+	defaultMaxInflightPerConn    = 64
+	defaultMaxInflightPerNode    = 10000
 	defaultRouteSelection        = "$request.body.action"
 	defaultTimeoutInMillis       = 29000
 	defaultHTTPTimeoutInMillis   = 30000
@@ -37,6 +39,7 @@ func (c *Config) applyDefaults() {
 	setString(&n.Region, defaultRegion)
 	setDuration(&n.DrainTimeout, defaultDrainTimeout)
 	setString(&n.LogLevel, defaultLogLevel)
+	setInt(&n.MaxInflightIntegrations, defaultMaxInflightPerNode)
 
 	w := &c.WebSocket
 	setInt(&w.MaxFrameBytes, defaultMaxFrameBytes)
@@ -46,6 +49,7 @@ func (c *Config) applyDefaults() {
 	setInt(&w.OutboundQueueBytes, defaultOutboundQueueBytes)
 	setDuration(&w.WriteTimeout, defaultWriteTimeout)
 	setDuration(&w.HandshakeTimeout, defaultHandshakeTimeout)
+	setInt(&w.MaxInflightPerConnection, defaultMaxInflightPerConn)
 
 	for i := range c.APIs {
 		a := &c.APIs[i]

@@ -24,6 +24,8 @@ func TestDesignExampleParsesWithDefaults(t *testing.T) {
 		Region:       "us-east-1",
 		DrainTimeout: Duration(25 * time.Second),
 		LogLevel:     "info",
+
+		MaxInflightIntegrations: 10000,
 	}, c.Node)
 	require.Equal(t, WebSocket{
 		MaxFrameBytes:         32768,
@@ -33,6 +35,8 @@ func TestDesignExampleParsesWithDefaults(t *testing.T) {
 		OutboundQueueBytes:    1 << 20,
 		WriteTimeout:          Duration(10 * time.Second),
 		HandshakeTimeout:      Duration(10 * time.Second),
+
+		MaxInflightPerConnection: 64,
 	}, c.WebSocket)
 
 	require.Len(t, c.APIs, 1)
@@ -86,6 +90,8 @@ func TestEveryFieldIsRead(t *testing.T) {
 		Region:       "eu-west-1",
 		DrainTimeout: Duration(30 * time.Second),
 		LogLevel:     "debug",
+
+		MaxInflightIntegrations: 500,
 	}, c.Node)
 	require.Equal(t, WebSocket{
 		MaxFrameBytes:         65536,
@@ -95,6 +101,8 @@ func TestEveryFieldIsRead(t *testing.T) {
 		OutboundQueueBytes:    2097152,
 		WriteTimeout:          Duration(5 * time.Second),
 		HandshakeTimeout:      Duration(2500 * time.Millisecond),
+
+		MaxInflightPerConnection: 16,
 	}, c.WebSocket)
 	require.Equal(t, []Credential{{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}},
 		c.ConnectionsAPI.Credentials)

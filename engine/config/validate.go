@@ -21,6 +21,7 @@ func (c *Config) Validate() error {
 
 func (c *Config) validateNode(p *problems) {
 	positiveDuration(p, "node.drainTimeout", c.Node.DrainTimeout)
+	positiveInt(p, "node.maxInflightIntegrations", c.Node.MaxInflightIntegrations)
 	levels := []string{"debug", "info", "warn", "error"}
 	if l := c.Node.LogLevel; l != "" && !oneOf(l, levels) {
 		p.add("node.logLevel", "must be one of %s", strings.Join(levels, ", "))
@@ -36,6 +37,7 @@ func (c *Config) validateWebSocket(p *problems) {
 	positiveDuration(p, "websocket.maxConnectionDuration", w.MaxConnectionDuration)
 	positiveDuration(p, "websocket.writeTimeout", w.WriteTimeout)
 	positiveDuration(p, "websocket.handshakeTimeout", w.HandshakeTimeout)
+	positiveInt(p, "websocket.maxInflightPerConnection", w.MaxInflightPerConnection)
 	frame, msg := orInt(w.MaxFrameBytes, defaultMaxFrameBytes), orInt(w.MaxMessageBytes, defaultMaxMessageBytes)
 	if frame > 0 && msg > 0 && frame > msg {
 		p.add("websocket.maxFrameBytes", "must not exceed maxMessageBytes (%d)", msg)
