@@ -119,6 +119,9 @@ func TestParseProxyResponse(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, err := parseLambdaResponse([]byte(tc.in), formatWebSocket, "test")
+			if err == nil {
+				err = resp.decode("test")
+			}
 			if tc.bad {
 				require.Equal(t, integration.BadResponse, integration.KindOf(err), "%v", err)
 				return

@@ -48,6 +48,11 @@ const (
 type httpDialect interface {
 	reject(w http.ResponseWriter, q *httpRequest, why rejection, detail string)
 	failed(w http.ResponseWriter, q *httpRequest, err error)
+	// binaryBody reports whether the request's body goes to a function base64-encoded.
+	binaryBody(q *httpRequest) bool
+	// finishResponse applies the API kind's rules to a function's response (base64 bodies, default
+	// headers).
+	finishResponse(q *httpRequest, lr *lambdaResponse) error
 }
 
 // httpServing is an adapter that serves plain HTTP requests.
@@ -121,13 +126,18 @@ var (
 // integration and writes its Lambda proxy response, read in format.
 func (e *Engine) invokeFunction(ctx context.Context, w http.ResponseWriter, q *httpRequest, t *target, d httpDialect,
 	encode eventEncoder, format responseFormat) {
-	buf := encode(make([]byte, 0, 1024+len(q.body)*4/3), q.event())
+	ev := q.event()
+	ev.BodyBase64 = d.binaryBody(q)
+	buf := encode(make([]byte, 0, 1024+len(q.body)*4/3), ev)
 	resp, err := e.call(ctx, t, &integration.Request{Body: buf})
 	if err != nil {
 		d.failed(w, q, err)
 		return
 	}
 	lr, err := parseLambdaResponse(resp.Body, format, t.uri)
+	if err == nil {
+		err = d.finishResponse(q, lr)
+	}
 	if err != nil {
 		d.failed(w, q, err)
 		return

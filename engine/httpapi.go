@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
+	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/portico-gateway/portico/engine/config"
 	"github.com/portico-gateway/portico/engine/integration"
@@ -199,3 +201,32 @@ var (
 	_ httpServing = (*httpAPI)(nil)
 	_ httpDialect = (*httpAPI)(nil)
 )
+
+// binaryBody is HTTP APIs' rule: a body goes base64-encoded unless it is valid UTF-8 of a text
+// media type (text/*, JSON, XML, JavaScript and their +json/+xml kin). A body without a
+// Content-Type, or form-encoded, is base64.
+func (a *httpAPI) binaryBody(q *httpRequest) bool {
+	if len(q.body) == 0 {
+		return false
+	}
+	return !utf8.Valid(q.body) || !isTextMediaType(q.r.Header.Get("Content-Type"))
+}
+
+// isTextMediaType reports whether a Content-Type is one HTTP APIs pass as text.
+func isTextMediaType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt == "" {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(mt, "text/"), mt == "application/json", mt == "application/xml", mt == "application/javascript",
+		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return true
+	}
+	return false
+}
+
+// finishResponse decodes a base64 body: HTTP APIs always do.
+func (a *httpAPI) finishResponse(_ *httpRequest, lr *lambdaResponse) error {
+	return lr.decode("function")
+}

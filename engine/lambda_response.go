@@ -29,6 +29,8 @@ type lambdaResponse struct {
 	header  http.Header
 	cookies []string
 	body    []byte
+	// base64 is isBase64Encoded: body is still encoded until decode.
+	base64 bool
 }
 
 // parseLambdaResponse reads a Lambda proxy response: {statusCode, headers, multiValueHeaders,
@@ -46,6 +48,9 @@ func parseLambdaResponse(data []byte, format responseFormat, backend string) (*l
 	switch {
 	case format == formatWebSocket && (!root.IsObject() || !sc.Exists() && !root.Get("body").Exists()):
 		return &lambdaResponse{status: 200, body: data}, nil
+	case format == formatV2 && root.Type == gjson.String:
+		// A function that returns a JSON string answers with the string itself.
+		return &lambdaResponse{status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: []byte(root.Str)}, nil
 	case format == formatV2 && (!root.IsObject() || !sc.Exists()):
 		return &lambdaResponse{status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: data}, nil
 	case format == formatV1 && (!root.IsObject() || !sc.Exists()):
@@ -63,7 +68,12 @@ func parseLambdaResponse(data []byte, format responseFormat, backend string) (*l
 		h.Set(k.String(), v.String())
 		return true
 	})
-	root.Get("multiValueHeaders").ForEach(func(k, v gjson.Result) bool {
+	// Payload 2.0 has no multiValueHeaders: repeated values are comma-joined in headers.
+	mvh := root.Get("multiValueHeaders")
+	if format == formatV2 {
+		mvh = gjson.Result{}
+	}
+	mvh.ForEach(func(k, v gjson.Result) bool {
 		h.Del(k.String())
 		for _, x := range v.Array() {
 			h.Add(k.String(), x.String())
@@ -80,19 +90,26 @@ func parseLambdaResponse(data []byte, format responseFormat, backend string) (*l
 	default:
 		resp.body = []byte(b.Raw)
 	}
-	if root.Get("isBase64Encoded").Bool() && len(resp.body) > 0 {
-		dec, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(resp.body)))
-		if err != nil {
-			return nil, integration.Errorf(integration.BadResponse, backend, "body is not base64: %v", err)
-		}
-		resp.body = dec
-	}
+	resp.base64 = root.Get("isBase64Encoded").Bool() && len(resp.body) > 0
 	if format == formatV2 {
 		for _, c := range root.Get("cookies").Array() {
 			resp.cookies = append(resp.cookies, c.String())
 		}
 	}
 	return resp, nil
+}
+
+// decode decodes a base64 body (isBase64Encoded).
+func (l *lambdaResponse) decode(backend string) error {
+	if !l.base64 {
+		return nil
+	}
+	dec, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(l.body)))
+	if err != nil {
+		return integration.Errorf(integration.BadResponse, backend, "body is not base64: %v", err)
+	}
+	l.body, l.base64 = dec, false
+	return nil
 }
 
 // write sends the response on w.

@@ -22,7 +22,9 @@ type httpRequest struct {
 	body   []byte
 	// requestID is the id in the response header, the event and the access log.
 	requestID string
-	time      time.Time
+	// extendedRequestID is $context.extendedRequestId when it differs from requestID (REST).
+	extendedRequestID string
+	time              time.Time
 	// path is the request path after the stage prefix; rawPath the escaped path as received.
 	path    string
 	rawPath string
@@ -65,7 +67,7 @@ func (q *httpRequest) pathParameter(name string) (string, bool) {
 func (q *httpRequest) event() *events.HTTP {
 	ev := &events.HTTP{Request: q.r, Body: q.body, RequestID: q.requestID, Time: q.time, Path: q.path, RawPath: q.rawPath,
 		RouteKey: q.routeKey, PathParameters: q.params, Query: q.queryValues(), SourceIP: q.sourceIP, APIID: q.api.ID,
-		Stage: q.stage.Name, StageVariables: q.stage.Variables}
+		Stage: q.stage.Name, StageVariables: q.stage.Variables, ExtendedRequestID: q.extendedRequestID}
 	if q.route != nil {
 		ev.Resource, ev.HasRoute = q.route.Path, true
 	}
@@ -78,8 +80,18 @@ func (q *httpRequest) Body() []byte { return q.body }
 // Context implements mapping.Vars: the $context variables of HTTP and REST APIs.
 func (q *httpRequest) Context(name string) (string, bool) {
 	switch name {
-	case "requestId", "extendedRequestId":
+	case "requestId":
 		return q.requestID, true
+	case "extendedRequestId":
+		if q.extendedRequestID != "" {
+			return q.extendedRequestID, true
+		}
+		return q.requestID, true
+	case "resourceId":
+		if q.route != nil && q.api.ProtocolType == "REST" {
+			return events.ResourceID(q.route.Path), true
+		}
+		return "", false
 	case "apiId":
 		return q.api.ID, true
 	case "stage":

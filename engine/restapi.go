@@ -27,6 +27,8 @@ type restAPI struct {
 	// routes are the methods by "METHOD /resource".
 	routes           map[string]*HTTPRoute
 	gatewayResponses map[string]*gatewayResponse
+	// binaryMediaTypes are the media types the API treats as binary ("image/png", "image/*", "*/*").
+	binaryMediaTypes []string
 }
 
 func (a *restAPI) routeKeys() int { return len(a.routes) }
@@ -58,8 +60,11 @@ func (a *restAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 	stageName, tail, _ := strings.Cut(rest, "/")
 	st := api.Stages[stageName]
 	q := newHTTPRequest(e, api, st, r, "/"+tail, e.now())
-	w.Header().Set("X-Amzn-Requestid", uuid.NewString())
-	w.Header().Set("X-Amz-Apigw-Id", q.requestID)
+	// REST APIs' $context.requestId is the x-amzn-RequestId UUID; the short id is the
+	// X-Amz-Apigw-Id, $context.extendedRequestId.
+	q.extendedRequestID, q.requestID = q.requestID, uuid.NewString()
+	w.Header().Set("X-Amzn-Requestid", q.requestID)
+	w.Header().Set("X-Amz-Apigw-Id", q.extendedRequestID)
 	e.metrics.message()
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() { e.answered(q, sw.status) }()
@@ -251,6 +256,10 @@ func (v *responseVars) Body() []byte { return v.body }
 func compileRESTAPI(cfg *config.Config, path string, ac *config.API, api *API, deps Deps) config.Errors {
 	var errs config.Errors
 	a := &restAPI{routes: make(map[string]*HTTPRoute)}
+	for _, t := range ac.BinaryMediaTypes {
+		// The management API spells the slash "~1" (a JSON pointer escape); accept both.
+		a.binaryMediaTypes = append(a.binaryMediaTypes, strings.ToLower(strings.ReplaceAll(t, "~1", "/")))
+	}
 	var methods []routeselect.ResourceMethod
 	for i := range ac.Resources {
 		res := &ac.Resources[i]
@@ -491,3 +500,47 @@ var (
 	_ httpServing = (*restAPI)(nil)
 	_ httpDialect = (*restAPI)(nil)
 )
+
+// isBinary reports whether a Content-Type or Accept value names one of the API's binary media types.
+func (a *restAPI) isBinary(value string) bool {
+	if len(a.binaryMediaTypes) == 0 || value == "" {
+		return false
+	}
+	for _, part := range strings.Split(value, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		for _, b := range a.binaryMediaTypes {
+			if b == "*/*" || b == mt || strings.HasSuffix(b, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(b, "*")) {
+				return true
+			}
+		}
+		// Only the first media type of an Accept header counts, as API Gateway reads it.
+		return false
+	}
+	return false
+}
+
+// binaryBody is REST APIs' rule: a body goes base64-encoded when its Content-Type is one of the
+// API's binaryMediaTypes; otherwise it is passed as text.
+func (a *restAPI) binaryBody(q *httpRequest) bool {
+	return len(q.body) > 0 && a.isBinary(q.r.Header.Get("Content-Type"))
+}
+
+// finishResponse applies REST's proxy response rules: without a Content-Type the answer is
+// application/json; a base64 body is decoded to binary only when the request's Accept or the
+// response's Content-Type is a binary media type, else it passes through as the text it is.
+func (a *restAPI) finishResponse(q *httpRequest, lr *lambdaResponse) error {
+	if lr.header == nil {
+		lr.header = http.Header{}
+	}
+	if lr.header.Get("Content-Type") == "" {
+		lr.header.Set("Content-Type", "application/json")
+	}
+	if lr.base64 && (a.isBinary(q.r.Header.Get("Accept")) || a.isBinary(lr.header.Get("Content-Type"))) {
+		return lr.decode("function")
+	}
+	lr.base64 = false
+	return nil
+}

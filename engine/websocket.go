@@ -226,7 +226,11 @@ func (e *Engine) invokeWebSocket(ctx context.Context, route *Route, r *wsRequest
 	}
 	switch t.typ.Payload {
 	case integration.PayloadEvent:
-		return parseLambdaResponse(resp.Body, formatWebSocket, t.uri)
+		lr, err := parseLambdaResponse(resp.Body, formatWebSocket, t.uri)
+		if err == nil {
+			err = lr.decode(t.uri)
+		}
+		return lr, err
 	case integration.PayloadTemplate:
 		status := 200
 		if sc, ok := integration.MockStatus(resp.Body); ok && r.eventType == EventConnect {

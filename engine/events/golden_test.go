@@ -119,10 +119,11 @@ func TestHTTPEventsMatchGoldenFiles(t *testing.T) {
 	}
 }
 
-func TestBinaryBodiesAreBase64(t *testing.T) {
+func TestBodiesMarkedBinaryAreBase64(t *testing.T) {
 	ev := httpEvent(t)
 	ev.Request.Header.Set("Content-Type", "image/png")
 	ev.Body = []byte{0x89, 'P', 'N', 'G'}
+	ev.BodyBase64 = true
 	var got lambda.APIGatewayV2HTTPRequest
 	require.NoError(t, json.Unmarshal(AppendV2(nil, ev), &got))
 	require.True(t, got.IsBase64Encoded)

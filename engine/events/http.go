@@ -2,13 +2,11 @@ package events
 
 import (
 	"encoding/base64"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/portico-gateway/portico/routeselect"
 )
@@ -40,31 +38,23 @@ type HTTP struct {
 	StageVariables map[string]string
 	// TraceID is the X-Amzn-Trace-Id added when the client sent none; empty: a new one.
 	TraceID string
+	// ExtendedRequestID is extendedRequestId; empty: RequestID. (REST APIs: the X-Amz-Apigw-Id,
+	// while RequestID is the x-amzn-RequestId UUID.)
+	ExtendedRequestID string
+	// BodyBase64 sends the body base64-encoded (isBase64Encoded), as the API kind's rule for the
+	// request's media type says.
+	BodyBase64 bool
 }
 
-// isBinaryBody reports whether a request body goes to integrations base64-encoded: bodies that are
-// not valid UTF-8, and media types that are not text.
-func isBinaryBody(contentType string, body []byte) bool {
-	if len(body) == 0 {
-		return false
+func (q *HTTP) extendedRequestID() string {
+	if q.ExtendedRequestID != "" {
+		return q.ExtendedRequestID
 	}
-	if !utf8.Valid(body) {
-		return true
-	}
-	mt, _, _ := mime.ParseMediaType(contentType)
-	switch {
-	case mt == "", strings.HasPrefix(mt, "text/"), strings.HasSuffix(mt, "json"), strings.HasSuffix(mt, "xml"),
-		mt == "application/javascript", mt == "application/x-www-form-urlencoded", mt == "application/graphql":
-		return false
-	case strings.HasPrefix(mt, "image/"), strings.HasPrefix(mt, "audio/"), strings.HasPrefix(mt, "video/"),
-		mt == "application/octet-stream", mt == "application/pdf", mt == "application/zip", mt == "application/gzip":
-		return true
-	}
-	return false
+	return q.RequestID
 }
 
 func appendBody(dst []byte, q *HTTP, nullWhenEmpty bool) []byte {
-	binary := isBinaryBody(q.Request.Header.Get("Content-Type"), q.Body)
+	binary := q.BodyBase64 && len(q.Body) > 0
 	switch {
 	case len(q.Body) == 0 && nullWhenEmpty:
 		dst = append(dst, `"body":null`...)
@@ -214,6 +204,15 @@ func AppendV1(dst []byte, q *HTTP, httpAPI bool) []byte {
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "httpMethod", q.Request.Method)
 	h := forwardedHeaders(q)
+	if httpAPI {
+		// HTTP APIs lower-case header names in both payload formats.
+		lower := make(map[string][]string, len(h))
+		for k, v := range h {
+			lk := strings.ToLower(k)
+			lower[lk] = append(lower[lk], v...)
+		}
+		h = lower
+	}
 	keys := sortedKeys(h)
 	dst = append(dst, ',')
 	dst = appendKey(dst, "headers")
@@ -244,9 +243,18 @@ func AppendV1(dst []byte, q *HTTP, httpAPI bool) []byte {
 		dst = append(dst, `,"stageVariables":null`...)
 	}
 	dst = append(dst, `,"requestContext":{`...)
-	dst = appendAPIContext(dst, q)
+	dst = appendStringField(dst, "accountId", AccountID)
 	dst = append(dst, ',')
-	dst = appendStringField(dst, "extendedRequestId", q.RequestID)
+	dst = appendStringField(dst, "apiId", q.APIID)
+	if httpAPI {
+		dst = append(dst, `,"authorizer":{"claims":null,"scopes":null}`...)
+	}
+	dst = append(dst, ',')
+	dst = appendStringField(dst, "domainName", q.Request.Host)
+	dst = append(dst, ',')
+	dst = appendStringField(dst, "domainPrefix", DomainPrefix(q.Request.Host))
+	dst = append(dst, ',')
+	dst = appendStringField(dst, "extendedRequestId", q.extendedRequestID())
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "httpMethod", q.Request.Method)
 	dst = append(dst, ',')
@@ -259,23 +267,36 @@ func AppendV1(dst []byte, q *HTTP, httpAPI bool) []byte {
 	dst = appendRequestTime(dst, q.Time)
 	dst = append(dst, `",`...)
 	dst = appendIntField(dst, "requestTimeEpoch", q.Time.UnixMilli())
-	dst = append(dst, ',')
-	dst = appendStringField(dst, "resourceId", resourceID(resourcePath))
+	if httpAPI {
+		dst = append(dst, `,"resourceId":null`...)
+	} else {
+		dst = append(dst, ',')
+		dst = appendStringField(dst, "resourceId", ResourceID(resourcePath))
+	}
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "resourcePath", resourcePath)
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "stage", q.Stage)
-	dst = append(dst, `,"identity":{"cognitoIdentityPoolId":null,"accountId":null,"cognitoIdentityId":null,"caller":null,`+
-		`"apiKey":null,"apiKeyId":null,"accessKey":null,`...)
-	dst = appendStringField(dst, "sourceIp", q.SourceIP)
-	dst = append(dst, `,"cognitoAuthenticationType":null,"cognitoAuthenticationProvider":null,"userArn":null,`...)
-	dst = appendStringField(dst, "userAgent", q.Request.UserAgent())
-	dst = append(dst, `,"user":null}},`...)
+	if httpAPI {
+		dst = append(dst, `,"identity":{"accessKey":null,"accountId":null,"caller":null,"cognitoAuthenticationProvider":null,`+
+			`"cognitoAuthenticationType":null,"cognitoIdentityId":null,"cognitoIdentityPoolId":null,"principalOrgId":null,`...)
+		dst = appendStringField(dst, "sourceIp", q.SourceIP)
+		dst = append(dst, `,"user":null,`...)
+		dst = appendStringField(dst, "userAgent", q.Request.UserAgent())
+		dst = append(dst, `,"userArn":null}},`...)
+	} else {
+		dst = append(dst, `,"identity":{"cognitoIdentityPoolId":null,"accountId":null,"cognitoIdentityId":null,"caller":null,`+
+			`"apiKey":null,"apiKeyId":null,"accessKey":null,`...)
+		dst = appendStringField(dst, "sourceIp", q.SourceIP)
+		dst = append(dst, `,"cognitoAuthenticationType":null,"cognitoAuthenticationProvider":null,"userArn":null,`...)
+		dst = appendStringField(dst, "userAgent", q.Request.UserAgent())
+		dst = append(dst, `,"user":null}},`...)
+	}
 	return appendBody(dst, q, true)
 }
 
-// resourceID is a stable 6-character id of a resource path, as REST APIs give each resource.
-func resourceID(path string) string {
+// ResourceID is a stable 6-character id of a resource path, as REST APIs give each resource.
+func ResourceID(path string) string {
 	var h uint32 = 2166136261
 	for i := 0; i < len(path); i++ {
 		h = (h ^ uint32(path[i])) * 16777619

@@ -146,7 +146,8 @@ func connectHeaders(r *WebSocket) map[string][]string {
 	c := r
 	h := make(map[string][]string, len(c.Header)+5)
 	for k, v := range c.Header {
-		if len(v) == 0 {
+		if len(v) == 0 || k == "Connection" || k == "Upgrade" {
+			// The hop-by-hop headers of the upgrade are not part of the event.
 			continue
 		}
 		h[canonicalHeaderName(k)] = v
