@@ -23,6 +23,36 @@ func (c *scriptConn) Write(p []byte) (int, error)      { return c.written.Write(
 func (c *scriptConn) SetReadDeadline(time.Time) error  { return nil }
 func (c *scriptConn) SetWriteDeadline(time.Time) error { return nil }
 
+// scriptedConn returns a connection owned by the caller, as a worker owns it during its turn, that
+// reads nothing from its socket and writes into nc.written. It belongs to no poller: it is fed with
+// feed.
+func scriptedConn(limits Limits, h ConnHandler) (*Conn, *scriptConn) {
+	s := &Server{cfg: Config{Limits: limits}.withDefaults(), log: zap.NewNop()}
+	nc := &scriptConn{}
+	c := &Conn{srv: s, nc: nc, h: h}
+	c.st.Store(stBusy)
+	return c, nc
+}
+
+// feed hands data to c's frame reader as successive reads would, each cuts[i] bytes long (cycling
+// through cuts; all of data at once when cuts is empty; a zero cut counts as 1), then ends the
+// stream as a client that goes away does. It stops early once the connection is closing.
+func feed(c *Conn, data []byte, cuts []int) {
+	data = bytes.Clone(data) // the reader unmasks in place, as in its pooled buffer
+	for i := 0; len(data) > 0 && !c.closed(); i++ {
+		n := len(data)
+		if len(cuts) > 0 {
+			n = min(max(cuts[i%len(cuts)], 1), len(data))
+		}
+		c.consume(data[:n])
+		data = data[n:]
+	}
+	if !c.closed() {
+		c.readEnded()
+	}
+	c.dropPartial()
+}
+
 // fuzzHandler checks every message against the limits.
 type fuzzHandler struct {
 	t        *testing.T
@@ -58,16 +88,9 @@ func FuzzReadFrames(f *testing.F) {
 	f.Add([]byte{0x81, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const maxMessage = 128
-		cfg := Config{Limits: Limits{MaxFrameBytes: 64, MaxMessageBytes: maxMessage, AllowBinary: len(data)%2 == 0}}
-		s := &Server{cfg: cfg.withDefaults(), log: zap.NewNop()}
-		nc := &scriptConn{}
-		c := &Conn{srv: s, nc: nc, h: fuzzHandler{t: t, maxBytes: maxMessage}}
-		c.st.Store(stBusy)
-		rd := s.getReader(nc, data)
-		for !c.closed() {
-			c.readFrames(rd) // once the data is drained, the next read ends with EOF
-		}
-		s.putReader(rd)
+		limits := Limits{MaxFrameBytes: 64, MaxMessageBytes: maxMessage, AllowBinary: len(data)%2 == 0}
+		c, nc := scriptedConn(limits, fuzzHandler{t: t, maxBytes: maxMessage})
+		feed(c, data, nil)
 
 		// What the server wrote: pongs, then a close frame unless the connection broke (1006).
 		var last ws.Header
