@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"reflect"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -122,6 +123,32 @@ func FuzzReadFrames(f *testing.F) {
 			if got, _ := ws.ParseCloseFrameData(lastPayload); got != c.code {
 				t.Fatalf("close frame carries %d, OnClose would see %d", got, c.code)
 			}
+		}
+	})
+}
+
+// FuzzFramesSplitAnywhere checks the resumable frame reader against itself: a client byte stream
+// cut into reads of arbitrary lengths (cuts, one byte per read length) must give the same
+// messages, the same pongs and close frame, and the same close code as the whole stream read at
+// once.
+func FuzzFramesSplitAnywhere(f *testing.F) {
+	f.Add(text("hello"), []byte{1})
+	f.Add(text(string(make([]byte, 200))), []byte{3, 1, 4, 1, 5, 9})
+	f.Add(append(append(clientFrame(false, 0, ws.OpText, true, []byte("he")),
+		clientFrame(true, 0, ws.OpPing, true, []byte("p"))...),
+		clientFrame(true, 0, ws.OpContinuation, true, []byte("llo"))...), []byte{2, 7})
+	f.Add(clientFrame(true, 0, ws.OpClose, true, closePayload(4000, "bye")), []byte{5})
+	f.Add([]byte{0x81, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}, []byte{1, 2})
+	f.Fuzz(func(t *testing.T, data, cuts []byte) {
+		limits := Limits{MaxFrameBytes: 300, MaxMessageBytes: 600, AllowBinary: len(data)%2 == 0}
+		lengths := make([]int, len(cuts))
+		for i, b := range cuts {
+			lengths[i] = int(b)
+		}
+		whole := readStream(limits, data, nil)
+		split := readStream(limits, data, lengths)
+		if !reflect.DeepEqual(whole, split) {
+			t.Fatalf("read whole: %+v\nread in pieces of %v: %+v", whole, lengths, split)
 		}
 	})
 }
