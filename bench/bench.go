@@ -59,6 +59,8 @@ func runBench(o options, stdout, stderr io.Writer) error {
 			err = runPost(e)
 		case "http":
 			err = runHTTP(e)
+		case "trickle":
+			err = runTrickle(e)
 		}
 		if err != nil {
 			e.rep.fail("%s: %v", s, err)

@@ -24,7 +24,7 @@ const (
 
 // clientRequest is one command from the benchmark to a load client, one JSON line on its stdin.
 type clientRequest struct {
-	Op         string        `json:"op"` // connect, echo, close, or one of clientops.go
+	Op         string        `json:"op"` // connect, echo, close, trickle, trickled, or one of clientops.go
 	N          int           `json:"n,omitempty"`
 	Size       int           `json:"size,omitempty"`
 	Duration   time.Duration `json:"duration,omitempty"`
@@ -59,6 +59,7 @@ type loadClient struct {
 	srcOffset int
 	conns     []*clientConn
 	receiving *receiving // between arm and collect
+	trickling *trickling // between trickle and close
 }
 
 // clientConn is one open connection of a load client.
@@ -104,6 +105,10 @@ func (lc *loadClient) do(req clientRequest) (clientReply, error) {
 	case "close":
 		lc.closeAll()
 		return clientReply{}, nil
+	case "trickle":
+		return lc.trickle()
+	case "trickled":
+		return lc.trickled()
 	case "churn":
 		return lc.churn(req.Concurrency, req.Duration, req.MaxTotal)
 	case "ids":
@@ -242,8 +247,9 @@ func (c *clientConn) echoLoop(payload []byte, deadline time.Time, maxMsgs int, s
 	return res
 }
 
-// closeAll closes every connection.
+// closeAll stops trickling and closes every connection.
 func (lc *loadClient) closeAll() {
+	lc.stopTrickling()
 	for _, c := range lc.conns {
 		_ = c.nc.Close()
 	}

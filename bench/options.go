@@ -10,7 +10,9 @@ import (
 )
 
 // allScenarios are the scenarios in the order they run by default.
-func allScenarios() []string { return []string{"idle", "echo", "connect", "nats", "post", "http"} }
+func allScenarios() []string {
+	return []string{"idle", "echo", "connect", "nats", "post", "http", "trickle"}
+}
 
 // options are the command line of bench, for all three modes.
 type options struct {

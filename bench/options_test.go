@@ -22,7 +22,7 @@ func parseOptions(t *testing.T, args ...string) (options, error) {
 func TestOptions(t *testing.T) {
 	o, err := parseOptions(t)
 	require.NoError(t, err)
-	require.Equal(t, []string{"idle", "echo", "connect", "nats", "post", "http"}, o.scenarios)
+	require.Equal(t, []string{"idle", "echo", "connect", "nats", "post", "http", "trickle"}, o.scenarios)
 	require.Equal(t, 5*time.Second, o.duration)
 	require.Nil(t, o.conns)
 

@@ -31,12 +31,14 @@ const (
 // Conn is one upgraded WebSocket connection. Its methods are safe for concurrent use.
 //
 // An idle Conn holds no goroutine and no buffer: the poller watches its socket and a worker reads
-// it with a pooled reader when bytes arrive.
+// what arrived with a pooled buffer. A frame that arrives in pieces is kept, piece by piece, on
+// the Conn (a partial frame) until its last byte comes, so no worker ever waits for a client.
 type Conn struct {
 	srv    *Server
 	nc     net.Conn
 	h      ConnHandler
 	frag   *fragment // message being assembled; only the owner touches it
+	part   *partial  // frame being received; only the owner touches it
 	reason string    // reported to OnClose; guarded by smu, final once stClosed is set
 
 	smu sync.Mutex // guards changes of st, and code and reason until stClosed is set
@@ -130,8 +132,8 @@ func (c *Conn) release() {
 
 // shut closes the connection with code and reason (reported to OnClose) unless it is already
 // closing. With send, a close frame carrying body goes out first. The connection is torn down here
-// when it was idle; otherwise its owner tears it down when its turn ends, and a read it is blocked
-// in is interrupted.
+// when it was idle; otherwise its owner tears it down when its turn ends (it never waits on a
+// read, so its turn ends soon).
 func (c *Conn) shut(code ws.StatusCode, reason string, body []byte, send bool) {
 	c.smu.Lock()
 	st := c.st.Load()
@@ -162,17 +164,7 @@ func (c *Conn) shut(code ws.StatusCode, reason string, body []byte, send bool) {
 	}
 	if own {
 		c.teardown()
-		return
 	}
-	c.interruptRead()
-}
-
-// interruptRead makes a read the owner is blocked in return at once.
-func (c *Conn) interruptRead() {
-	if cr, ok := c.nc.(interface{ CloseRead() error }); ok {
-		_ = cr.CloseRead()
-	}
-	_ = c.nc.SetReadDeadline(time.Now())
 }
 
 // teardown removes a closing connection from the poller, closes its socket and reports OnClose.
@@ -185,5 +177,6 @@ func (c *Conn) teardown() {
 	c.srv.forget(c, st&stArmed != 0)
 	_ = c.nc.Close()
 	c.frag = nil
+	c.dropPartial()
 	c.h.OnClose(c.code, c.reason)
 }

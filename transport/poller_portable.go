@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sync"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -44,10 +43,6 @@ func (p *poller) arm(c *Conn, _ bool) error {
 	rc, err := sc.SyscallConn()
 	if err != nil {
 		return fmt.Errorf("socket descriptor: %w", err)
-	}
-	// The deadline of the last frame must not end the wait for the next one.
-	if err := c.nc.SetReadDeadline(time.Time{}); err != nil {
-		return fmt.Errorf("clear read deadline: %w", err)
 	}
 	ev := pollEvent{fd: c.fd, seq: c.seq}
 	p.wg.Add(1)

@@ -1,179 +1,171 @@
 package transport
 
 import (
-	"bufio"
 	"encoding/binary"
-	"errors"
-	"io"
-	"net"
-	"os"
-	"slices"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gobwas/ws"
 )
 
-// Buffer sizes of pooled readers: frames that fit are handled in place, larger ones are read into
-// the reader's scratch buffer.
+// Sizes of pooled read buffers: one read takes at most a buffer's worth of the socket.
 const (
 	minReadBuffer = 4 << 10
 	maxReadBuffer = 64 << 10
 )
 
-// reader is what a goroutine needs to read one connection's frames. Readers are pooled: a
-// connection holds one only while it is being read.
+// reader is what a worker needs for one turn on a connection: the buffer a read of the socket
+// fills. Readers are pooled: a connection holds one only during a turn, never while it waits.
 type reader struct {
-	br       *bufio.Reader
-	src      source
-	scratch  []byte // payload of a frame larger than br's buffer
-	deadline bool   // a read deadline covers the current frame
-	timeout  time.Duration
-}
-
-// source feeds a reader: bytes left over from the upgrade request first, then the socket.
-type source struct {
-	pre []byte
-	nc  net.Conn
-}
-
-func (s *source) Read(p []byte) (int, error) {
-	if len(s.pre) > 0 {
-		n := copy(p, s.pre)
-		s.pre = s.pre[n:]
-		return n, nil
-	}
-	return s.nc.Read(p)
+	buf []byte
 }
 
 // newReader returns a reader whose buffer fits a frame of maxFrame bytes, within bounds.
-func newReader(maxFrame int, timeout time.Duration) *reader {
-	size := min(max(maxFrame+maxHeaderBytes, minReadBuffer), maxReadBuffer)
-	rd := &reader{timeout: timeout}
-	rd.br = bufio.NewReaderSize(&rd.src, size)
-	return rd
+func newReader(maxFrame int) *reader {
+	return &reader{buf: make([]byte, min(max(maxFrame+maxHeaderBytes, minReadBuffer), maxReadBuffer))}
 }
 
-// getReader takes a pooled reader and points it at nc, after the bytes in pre.
-func (s *Server) getReader(nc net.Conn, pre []byte) *reader {
+// getReader takes a pooled reader.
+func (s *Server) getReader() *reader {
 	rd, _ := s.readers.Get().(*reader)
 	if rd == nil {
-		rd = newReader(s.cfg.Limits.MaxFrameBytes, s.cfg.Limits.ReadTimeout)
+		rd = newReader(s.cfg.Limits.MaxFrameBytes)
 	}
-	rd.src = source{pre: pre, nc: nc}
-	rd.br.Reset(&rd.src)
 	return rd
 }
 
-// putReader returns rd to the pool, dropping its references to the connection.
-func (s *Server) putReader(rd *reader) {
-	rd.src = source{}
-	rd.br.Reset(&rd.src)
-	if cap(rd.scratch) > maxReadBuffer {
-		rd.scratch = nil
-	}
-	s.readers.Put(rd)
-}
+// putReader returns rd to the pool.
+func (s *Server) putReader(rd *reader) { s.readers.Put(rd) }
 
-// drained reports whether every byte that was read has been handled.
-func (rd *reader) drained() bool { return rd.br.Buffered() == 0 && len(rd.src.pre) == 0 }
-
-// need makes sure a read deadline covers the current frame before it waits for n buffered bytes.
-func (rd *reader) need(nc net.Conn, n int) {
-	if rd.deadline || rd.br.Buffered() >= n {
-		return
-	}
-	rd.deadline = true
-	_ = nc.SetReadDeadline(time.Now().Add(rd.timeout))
-}
-
-// serve is a worker's turn on a readable connection it owns.
+// serve is a worker's turn on a readable connection it owns: one read of what the socket holds,
+// without waiting, and every frame it completes. A frame the read leaves incomplete stays on the
+// connection (Conn.part) and resumes on the next turn, so the worker never waits for a client.
 func (c *Conn) serve() {
-	rd := c.srv.getReader(c.nc, nil)
-	c.readFrames(rd)
+	rd := c.srv.getReader()
+	n, err := readSocket(c.fd, rd.buf)
+	switch {
+	case n > 0:
+		c.consume(rd.buf[:n])
+	case wouldBlock(err):
+		// Nothing to read after all (another turn took it, or the wake-up was spurious).
+	default:
+		// End of stream or a broken socket: the client went away without a close frame.
+		c.readEnded()
+	}
 	c.srv.putReader(rd)
 	c.release()
 }
 
-// readFrames handles frames until everything read so far is handled (so that it never waits for a
-// frame that has not started) or the connection closes. Only the owner calls it.
-func (c *Conn) readFrames(rd *reader) {
-	for !c.closed() && c.readFrame(rd) && !rd.drained() {
+// consume handles the bytes in b, which continue what the connection received before: it
+// finishes the partial frame, handles every whole frame in place and keeps the start of an
+// incomplete one. b is modified (payloads are unmasked in place). It reports false when the
+// connection is closing. Only the owner calls it.
+func (c *Conn) consume(b []byte) bool {
+	for len(b) > 0 && !c.closed() {
+		var ok bool
+		if c.part != nil {
+			b, ok = c.resume(b)
+		} else {
+			b, ok = c.next(b)
+		}
+		if !ok {
+			return false
+		}
 	}
+	return !c.closed()
 }
 
-// readFrame reads and handles one frame. It reports false when the connection is closing.
-func (c *Conn) readFrame(rd *reader) bool {
-	br := rd.br
-	rd.deadline = false
-	rd.need(c.nc, 2)
-	b, err := br.Peek(2)
-	if err != nil {
-		return c.readFailed(err)
+// next handles the frame that starts at b[0]: in place when b holds all of it, otherwise as the
+// start of a partial frame. It returns what follows the frame in b.
+func (c *Conn) next(b []byte) ([]byte, bool) {
+	if len(b) < 2 || len(b) < headerSize(b[1]) {
+		c.startPartial()
+		return c.resume(b)
 	}
 	size := headerSize(b[1])
-	rd.need(c.nc, size)
-	if b, err = br.Peek(size); err != nil {
-		return c.readFailed(err)
-	}
-	h, ok := parseHeader(b)
-	_, _ = br.Discard(size)
+	h, ok := c.header(b[:size])
 	if !ok {
-		return c.fail(ws.StatusProtocolError, "invalid payload length")
+		return nil, false
+	}
+	b = b[size:]
+	if n := int(h.Length); len(b) >= n {
+		p := b[:n]
+		ws.Cipher(p, h.Mask, 0)
+		return b[n:], c.frame(h, p)
+	}
+	p := c.startPartial()
+	p.h, p.headed = h, true
+	return c.resume(b)
+}
+
+// resume adds the bytes of b to the partial frame and handles the frame once it is complete. It
+// returns what follows the frame in b (nothing when the frame is still incomplete).
+func (c *Conn) resume(b []byte) ([]byte, bool) {
+	p := c.part
+	if !p.headed {
+		for {
+			size := 2
+			if p.hn >= 2 {
+				size = headerSize(p.hdr[1])
+				if p.hn == size {
+					break
+				}
+			}
+			if len(b) == 0 {
+				return b, true
+			}
+			k := copy(p.hdr[p.hn:size], b)
+			p.hn += k
+			b = b[k:]
+		}
+		h, ok := c.header(p.hdr[:p.hn])
+		if !ok {
+			return nil, false
+		}
+		p.h, p.headed = h, true
+	}
+	n := int(p.h.Length)
+	k := min(n-len(p.body), len(b))
+	p.body = append(p.body, b[:k]...)
+	b = b[k:]
+	if len(p.body) < n {
+		return b, true
+	}
+	h, body := p.h, p.body
+	if !c.endPartial() {
+		return nil, false
+	}
+	ws.Cipher(body, h.Mask, 0)
+	return b, c.frame(h, body)
+}
+
+// header decodes and checks the complete frame header in b. A header that must close the
+// connection closes it, and ok is false.
+func (c *Conn) header(b []byte) (h ws.Header, ok bool) {
+	h, ok = parseHeader(b)
+	if !ok {
+		return h, c.fail(ws.StatusProtocolError, "invalid payload length")
 	}
 	if code, reason := c.check(h); code != 0 {
-		return c.fail(code, reason)
+		return h, c.fail(code, reason)
 	}
-	n := int(h.Length)
+	return h, true
+}
 
-	if h.OpCode.IsControl() {
-		// check bounds control payloads to 125 bytes: they always fit the buffer.
-		rd.need(c.nc, n)
-		p, err := br.Peek(n)
-		if err != nil {
-			return c.readFailed(err)
-		}
-		ws.Cipher(p, h.Mask, 0)
-		ok := c.control(h.OpCode, p)
-		_, _ = br.Discard(n)
-		return ok
+// frame handles a complete frame with header h and unmasked payload p, which is valid only during
+// the call. It reports false when the connection is closing.
+func (c *Conn) frame(h ws.Header, p []byte) bool {
+	switch {
+	case h.OpCode.IsControl():
+		return c.control(h.OpCode, p)
+	case c.frag == nil && h.Fin:
+		// A whole message in one frame, the common case.
+		return c.deliver(h.OpCode, p)
 	}
-
-	if c.frag == nil && h.Fin {
-		// A whole message in one frame, the common case: handled in place when it fits the buffer.
-		var p []byte
-		inPlace := n <= br.Size()
-		if inPlace {
-			rd.need(c.nc, n)
-			p, err = br.Peek(n)
-		} else {
-			rd.scratch = slices.Grow(rd.scratch[:0], n)[:n]
-			p = rd.scratch
-			rd.need(c.nc, n)
-			_, err = io.ReadFull(br, p)
-		}
-		if err != nil {
-			return c.readFailed(err)
-		}
-		ws.Cipher(p, h.Mask, 0)
-		ok := c.deliver(h.OpCode, p)
-		if inPlace {
-			_, _ = br.Discard(n)
-		}
-		return ok
-	}
-
 	if c.frag == nil {
 		c.frag = &fragment{op: h.OpCode}
 	}
 	f := c.frag
-	old := len(f.buf)
-	f.buf = slices.Grow(f.buf, n)[:old+n]
-	rd.need(c.nc, n)
-	if _, err := io.ReadFull(br, f.buf[old:]); err != nil {
-		return c.readFailed(err)
-	}
-	ws.Cipher(f.buf[old:], h.Mask, 0)
+	f.buf = append(f.buf, p...)
 	if !h.Fin {
 		return true
 	}
@@ -262,12 +254,8 @@ func (c *Conn) fail(code ws.StatusCode, reason string) bool {
 	return false
 }
 
-// readFailed closes the connection after a read error: 1008 "read timeout" when a frame did not
-// arrive in time, 1006 otherwise (the client went away without a close frame). It returns false.
-func (c *Conn) readFailed(err error) bool {
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return c.fail(ws.StatusPolicyViolation, "read timeout")
-	}
+// readEnded closes the connection whose socket reported its end or an error: the client went away
+// without a close frame (1006).
+func (c *Conn) readEnded() {
 	c.shut(ws.StatusAbnormalClosure, "", nil, false)
-	return false
 }

@@ -60,7 +60,8 @@ func (s *Server) enterUpgrade() bool {
 }
 
 // upgrade writes the 101, hands the connection to the decision's handler, handles frames the client
-// sent along with the request and gives the connection to the poller.
+// sent along with the request (keeping the start of a frame they cut short) and gives the
+// connection to the poller.
 func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, d Decision) error {
 	u := ws.HTTPUpgrader{Header: d.Header, Timeout: s.cfg.Limits.WriteTimeout}
 	nc, rw, _, err := u.Upgrade(r, w)
@@ -91,9 +92,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, d Decision) err
 	// A client may send frames right behind the request: they sit in the request's buffer.
 	if n := rw.Reader.Buffered(); n > 0 {
 		pre, _ := rw.Reader.Peek(n)
-		rd := s.getReader(nc, pre)
-		c.readFrames(rd)
-		s.putReader(rd)
+		c.consume(pre)
 	}
 	c.release()
 	return nil
