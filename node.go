@@ -21,6 +21,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/portico-gateway/portico/actors"
+	"github.com/portico-gateway/portico/actors/connid"
 	"github.com/portico-gateway/portico/callbacks"
 	"github.com/portico-gateway/portico/engine"
 	"github.com/portico-gateway/portico/engine/config"
@@ -31,7 +32,7 @@ import (
 type Node struct {
 	cfg  *config.Config
 	log  *zap.Logger
-	tag  actors.NodeTag
+	tag  connid.NodeTag
 	deps engine.Deps
 
 	natsServer  *server.Server
@@ -72,7 +73,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	if nodeID == "" {
 		nodeID = "node-" + engine.NewRequestID()[:10]
 	}
-	n.tag = actors.TagOf(nodeID)
+	n.tag = connid.TagOf(nodeID)
 
 	if cfg.Node.NATS == "" {
 		n.natsServer, n.natsCleanup, err = startEmbeddedNATS(cfg.Node.NATSListen, cfg.Node.NATSDataDir, "portico-"+n.tag.String(), log.Named("nats"))

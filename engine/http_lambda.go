@@ -25,7 +25,7 @@ func (n *natsHTTPIntegration) serve(ctx context.Context, w http.ResponseWriter, 
 		q.engine.httpError(w, q, errUnavailable)
 		return
 	}
-	ctx, release, down := n.state.bind(ctx)
+	ctx, release, down := n.state.Bind(ctx)
 	defer release()
 	if down {
 		q.engine.httpError(w, q, errUnavailable)
@@ -40,7 +40,7 @@ func (n *natsHTTPIntegration) serve(ctx context.Context, w http.ResponseWriter, 
 	reply, err := n.nc.RequestMsgWithContext(ctx, &nats.Msg{Subject: n.subject, Data: buf})
 	switch {
 	case err == nil:
-	case n.state.down(), errors.Is(err, nats.ErrNoResponders), errors.Is(err, nats.ErrConnectionClosed):
+	case n.state.Down(), errors.Is(err, nats.ErrNoResponders), errors.Is(err, nats.ErrConnectionClosed):
 		q.engine.httpError(w, q, errUnavailable)
 		return
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):

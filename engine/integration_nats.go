@@ -28,7 +28,7 @@ func (n *natsIntegration) Invoke(ctx context.Context, r *wsRequest) (*Response, 
 	if n.nc == nil || !n.nc.IsConnected() {
 		return nil, fmt.Errorf("nats %s: %w", n.subject, ErrUnavailable)
 	}
-	ctx, release, down := n.state.bind(ctx)
+	ctx, release, down := n.state.Bind(ctx)
 	defer release()
 	if down {
 		return nil, fmt.Errorf("nats %s: %w", n.subject, ErrUnavailable)
@@ -38,7 +38,7 @@ func (n *natsIntegration) Invoke(ctx context.Context, r *wsRequest) (*Response, 
 	reply, err := n.nc.RequestMsgWithContext(ctx, msg)
 	switch {
 	case err == nil:
-	case n.state.down():
+	case n.state.Down():
 		return nil, fmt.Errorf("nats %s: %w: connection lost", n.subject, ErrUnavailable)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):
 		return nil, fmt.Errorf("nats %s: %w", n.subject, ErrTimeout)
