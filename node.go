@@ -118,7 +118,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	for _, c := range cfg.ConnectionsAPI.Credentials {
 		creds = append(creds, callbacks.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey})
 	}
-	if n.callbacks, err = callbacks.NewService(n.actors, n.tag, n.nc, callbacks.Options{
+	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
 		Credentials: creds, NATSState: natsState, Logger: log.Named("callbacks"),
 	}); err != nil {
 		return nil, err
