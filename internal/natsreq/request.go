@@ -34,7 +34,7 @@ var (
 // request fail at once with ErrUnavailable when the connection drops. ctx should carry a deadline.
 func Request(ctx context.Context, nc Conn, state *State, msg *nats.Msg) (*nats.Msg, error) {
 	if nc == nil || !nc.IsConnected() {
-		return nil, fail(msg, ErrUnavailable, nats.ErrDisconnected)
+		return nil, fail(msg, ErrUnavailable, notConnected(nc))
 	}
 	bound, release, down := state.Bind(ctx)
 	defer release()
@@ -65,6 +65,14 @@ func classify(bound context.Context, nc Conn, state *State, msg *nats.Msg, err e
 		// Among them the caller's own cancellation: not a class of NATS failure.
 		return fmt.Errorf("nats request %s: %w", msg.Subject, err)
 	}
+}
+
+// notConnected is the NATS client's error for a connection that is not connected.
+func notConnected(nc Conn) error {
+	if c, ok := nc.(interface{ IsClosed() bool }); ok && c.IsClosed() {
+		return nats.ErrConnectionClosed
+	}
+	return nats.ErrDisconnected
 }
 
 func fail(msg *nats.Msg, class, err error) error {

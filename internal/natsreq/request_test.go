@@ -159,6 +159,7 @@ func TestRequestOnClosedConnectionIsUnavailable(t *testing.T) {
 	defer cancel()
 	_, err := natsreq.Request(ctx, nc, nil, &nats.Msg{Subject: "x"})
 	requireClass(t, err, natsreq.ErrUnavailable)
+	require.ErrorIs(t, err, nats.ErrConnectionClosed)
 	_, err = natsreq.Request(ctx, nil, nil, &nats.Msg{Subject: "x"})
 	requireClass(t, err, natsreq.ErrUnavailable)
 }
