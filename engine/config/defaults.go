@@ -1,8 +1,21 @@
 package config
 
-import "time"
+import (
+	"time"
 
-// Defaults, as AWS sets them where AWS has one.
+	"github.com/portico-gateway/portico/transport"
+)
+
+// Defaults of the connection limits the actor system enforces; it falls back to these for zero
+// options, so each is written once, here.
+const (
+	DefaultIdleTimeout           = 10 * time.Minute
+	DefaultMaxConnectionDuration = 2 * time.Hour
+	DefaultOutboundQueueBytes    = 1 << 20
+)
+
+// Defaults, as AWS sets them where AWS has one. The frame and handshake limits are transport's own
+// defaults, so the two cannot disagree.
 const (
 	defaultListen                = ":8080"
 	defaultAdmin                 = "127.0.0.1:8081"
@@ -10,13 +23,13 @@ const (
 	defaultRegion                = "us-east-1"
 	defaultDrainTimeout          = 25 * time.Second
 	defaultLogLevel              = "info"
-	defaultMaxFrameBytes         = 32 << 10
-	defaultMaxMessageBytes       = 128 << 10
-	defaultIdleTimeout           = 10 * time.Minute
-	defaultMaxConnectionDuration = 2 * time.Hour
-	defaultOutboundQueueBytes    = 1 << 20
-	defaultWriteTimeout          = 10 * time.Second
-	defaultHandshakeTimeout      = 10 * time.Second
+	defaultMaxFrameBytes         = transport.DefaultMaxFrameBytes
+	defaultMaxMessageBytes       = transport.DefaultMaxMessageBytes
+	defaultIdleTimeout           = DefaultIdleTimeout
+	defaultMaxConnectionDuration = DefaultMaxConnectionDuration
+	defaultOutboundQueueBytes    = DefaultOutboundQueueBytes
+	defaultWriteTimeout          = transport.DefaultWriteTimeout
+	defaultHandshakeTimeout      = transport.DefaultHandshakeTimeout
 	defaultRouteSelection        = "$request.body.action"
 	defaultIntegrationMethod     = "POST"
 	defaultTimeoutInMillis       = 29000
