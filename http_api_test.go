@@ -448,7 +448,8 @@ apis:
 
 	next := testutil.LoadConfig(t, cfgText("v2"))
 	next.DefaultAPI = "site"
-	require.NoError(t, n.Reload(next))
+	_, err := n.Reload(next)
+	require.NoError(t, err)
 	resp, body = do(t, "GET", base(n)+"/version", nil, nil)
 	require.Equal(t, 200, resp.StatusCode)
 	require.Equal(t, `{"version":"v2","stage":"$default"}`, body)
@@ -457,7 +458,8 @@ apis:
 
 	bad := testutil.LoadConfig(t, cfgText("v3"))
 	bad.APIs[0].Routes[0].Integration.Templates["$default"] = "#if($x) #end"
-	require.Error(t, n.Reload(bad))
+	_, err = n.Reload(bad)
+	require.Error(t, err)
 	_, body = do(t, "GET", base(n)+"/version", nil, nil)
 	require.Equal(t, `{"version":"v2","stage":"$default"}`, body, "a bad config keeps the running deployment")
 }

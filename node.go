@@ -55,6 +55,10 @@ type Node struct {
 
 	shutdownOnce sync.Once
 	shutdownErr  error
+
+	// reloadMu serialises Reload; running is the config in force (must hold reloadMu).
+	reloadMu sync.Mutex
+	running  *config.Config
 }
 
 // New builds and starts a node from a loaded config: NATS (embedded unless cfg.Node.NATS names a
@@ -63,7 +67,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	n = &Node{cfg: cfg, log: log}
+	n = &Node{cfg: cfg, log: log, running: cfg}
 	defer func() {
 		if err != nil {
 			n.closeAll()
@@ -114,12 +118,8 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 		OutboundQueueBytes:    wsc.OutboundQueueBytes,
 		Logger:                log,
 	})
-	creds := make([]callbacks.Credential, 0, len(cfg.ConnectionsAPI.Credentials))
-	for _, c := range cfg.ConnectionsAPI.Credentials {
-		creds = append(creds, callbacks.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey})
-	}
 	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
-		Credentials: creds, NATSState: natsState, Logger: log.Named("callbacks"),
+		Credentials: credentials(cfg), NATSState: natsState, Logger: log.Named("callbacks"),
 	}); err != nil {
 		return nil, err
 	}
@@ -302,17 +302,4 @@ func accessLogger(cfg *config.Config, log *zap.Logger) *zap.Logger {
 		return nil
 	}
 	return log.Named("access")
-}
-
-// Reload builds a new deployment from cfg and swaps it in atomically: requests in flight finish on
-// the old one, new requests and connections use the new one, and open WebSocket connections stay up
-// on the stage they connected to. Node settings (listeners, NATS, limits) are not reloaded.
-func (n *Node) Reload(cfg *config.Config) error {
-	dep, err := engine.Compile(cfg, n.deps)
-	if err != nil {
-		return err
-	}
-	n.engine.Deploy(dep)
-	n.log.Info("deployment reloaded", zap.Int("apis", len(dep.APIs)))
-	return nil
 }
