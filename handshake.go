@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/portico-gateway/portico/actors"
+	"github.com/portico-gateway/portico/actors/connid"
 	"github.com/portico-gateway/portico/engine"
 	"github.com/portico-gateway/portico/transport"
 )
@@ -31,7 +31,7 @@ func (n *Node) Handshake(r *http.Request) transport.Decision {
 		port = n.listenerPort(la)
 	}
 	info := &engine.Connection{
-		ID:           actors.NewConnectionID(n.tag),
+		ID:           connid.NewConnectionID(n.tag),
 		Stage:        st,
 		ConnectedAt:  time.Now(),
 		DomainName:   r.Host,

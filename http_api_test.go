@@ -392,7 +392,8 @@ func TestRESTAPIPetstore(t *testing.T) {
 	require.Equal(t, "/pets/{petId}", ev.RequestContext.ResourcePath)
 	require.Equal(t, "prod", ev.RequestContext.Stage)
 	require.Equal(t, "127.0.0.1", ev.RequestContext.Identity.SourceIP)
-	require.Equal(t, resp.Header.Get("X-Amz-Apigw-Id"), ev.RequestContext.RequestID)
+	require.Equal(t, resp.Header.Get("X-Amzn-Requestid"), ev.RequestContext.RequestID, "REST's requestId is the x-amzn-RequestId")
+	require.Equal(t, resp.Header.Get("X-Amz-Apigw-Id"), ev.RequestContext.ExtendedRequestID)
 
 	resp, body = do(t, "GET", base(n)+"/prod/pets/7", nil, nil)
 	require.Equal(t, 400, resp.StatusCode)
@@ -448,7 +449,8 @@ apis:
 
 	next := testutil.LoadConfig(t, cfgText("v2"))
 	next.DefaultAPI = "site"
-	require.NoError(t, n.Reload(next))
+	_, err := n.Reload(next)
+	require.NoError(t, err)
 	resp, body = do(t, "GET", base(n)+"/version", nil, nil)
 	require.Equal(t, 200, resp.StatusCode)
 	require.Equal(t, `{"version":"v2","stage":"$default"}`, body)
@@ -457,7 +459,8 @@ apis:
 
 	bad := testutil.LoadConfig(t, cfgText("v3"))
 	bad.APIs[0].Routes[0].Integration.Templates["$default"] = "#if($x) #end"
-	require.Error(t, n.Reload(bad))
+	_, err = n.Reload(bad)
+	require.Error(t, err)
 	_, body = do(t, "GET", base(n)+"/version", nil, nil)
 	require.Equal(t, `{"version":"v2","stage":"$default"}`, body, "a bad config keeps the running deployment")
 }

@@ -21,6 +21,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/portico-gateway/portico/actors"
+	"github.com/portico-gateway/portico/actors/connid"
 	"github.com/portico-gateway/portico/callbacks"
 	"github.com/portico-gateway/portico/engine"
 	"github.com/portico-gateway/portico/engine/config"
@@ -31,7 +32,7 @@ import (
 type Node struct {
 	cfg  *config.Config
 	log  *zap.Logger
-	tag  actors.NodeTag
+	tag  connid.NodeTag
 	deps engine.Deps
 
 	natsServer  *server.Server
@@ -54,6 +55,10 @@ type Node struct {
 
 	shutdownOnce sync.Once
 	shutdownErr  error
+
+	// reloadMu serialises Reload; running is the config in force (must hold reloadMu).
+	reloadMu sync.Mutex
+	running  *config.Config
 }
 
 // New builds and starts a node from a loaded config: NATS (embedded unless cfg.Node.NATS names a
@@ -62,7 +67,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	n = &Node{cfg: cfg, log: log}
+	n = &Node{cfg: cfg, log: log, running: cfg}
 	defer func() {
 		if err != nil {
 			n.closeAll()
@@ -72,7 +77,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	if nodeID == "" {
 		nodeID = "node-" + engine.NewRequestID()[:10]
 	}
-	n.tag = actors.TagOf(nodeID)
+	n.tag = connid.TagOf(nodeID)
 
 	if cfg.Node.NATS == "" {
 		n.natsServer, n.natsCleanup, err = startEmbeddedNATS(cfg.Node.NATSListen, cfg.Node.NATSDataDir, "portico-"+n.tag.String(), log.Named("nats"))
@@ -117,12 +122,8 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 		OutboundQueueBytes:    wsc.OutboundQueueBytes,
 		Logger:                log,
 	})
-	creds := make([]callbacks.Credential, 0, len(cfg.ConnectionsAPI.Credentials))
-	for _, c := range cfg.ConnectionsAPI.Credentials {
-		creds = append(creds, callbacks.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey})
-	}
-	if n.callbacks, err = callbacks.NewService(n.actors, n.tag, n.nc, callbacks.Options{
-		Credentials: creds, NATSState: natsState, Logger: log.Named("callbacks"),
+	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
+		Credentials: credentials(cfg), NATSState: natsState, Logger: log.Named("callbacks"),
 	}); err != nil {
 		return nil, err
 	}
@@ -305,17 +306,4 @@ func accessLogger(cfg *config.Config, log *zap.Logger) *zap.Logger {
 		return nil
 	}
 	return log.Named("access")
-}
-
-// Reload builds a new deployment from cfg and swaps it in atomically: requests in flight finish on
-// the old one, new requests and connections use the new one, and open WebSocket connections stay up
-// on the stage they connected to. Node settings (listeners, NATS, limits) are not reloaded.
-func (n *Node) Reload(cfg *config.Config) error {
-	dep, err := engine.Compile(cfg, n.deps)
-	if err != nil {
-		return err
-	}
-	n.engine.Deploy(dep)
-	n.log.Info("deployment reloaded", zap.Int("apis", len(dep.APIs)))
-	return nil
 }

@@ -89,7 +89,7 @@ func (c *Connection) post(payload []byte, from *inbound) error {
 		return ErrGone
 	}
 	// A message alone in the queue always fits, however large: the bound is on what piles up.
-	if n := c.queued.Add(int64(len(payload))); n > int64(c.sys.opts.OutboundQueueBytes) && n != int64(len(payload)) {
+	if n := c.queued.Add(int64(len(payload))); n > int64(c.sys.limits.Load().OutboundQueueBytes) && n != int64(len(payload)) {
 		c.queued.Add(-int64(len(payload)))
 		c.overflow()
 		return ErrQueueFull
@@ -115,7 +115,7 @@ func (c *Connection) OnMessage(_ ws.OpCode, payload []byte) {
 	c.lastActive.Store(time.Now().UnixNano())
 	// Client messages waiting for the actor count against the same bound as replies: while a reply
 	// waits on a client that does not read, its further messages pile up here instead.
-	if n := c.queued.Add(int64(len(payload))); n > int64(c.sys.opts.OutboundQueueBytes) && n != int64(len(payload)) {
+	if n := c.queued.Add(int64(len(payload))); n > int64(c.sys.limits.Load().OutboundQueueBytes) && n != int64(len(payload)) {
 		c.queued.Add(-int64(len(payload)))
 		c.overflow()
 		return
@@ -150,11 +150,11 @@ func (c *Connection) overflow() {
 	go func() { _ = c.sock.Close(CloseQueueFull, "outbound queue full") }()
 }
 
-// deadline is when the connection is to be closed, in unix nanoseconds: the earlier of its idle
-// deadline and the end of its maximum duration.
-func (c *Connection) deadline() int64 {
-	idle := c.lastActive.Load() + int64(c.sys.opts.IdleTimeout)
-	life := c.info.ConnectedAt.UnixNano() + int64(c.sys.opts.MaxConnectionDuration)
+// deadline is when the connection is to be closed under l, in unix nanoseconds: the earlier of its
+// idle deadline and the end of its maximum duration.
+func (c *Connection) deadline(l *Limits) int64 {
+	idle := c.lastActive.Load() + int64(l.IdleTimeout)
+	life := c.info.ConnectedAt.UnixNano() + int64(l.MaxConnectionDuration)
 	return min(idle, life)
 }
 

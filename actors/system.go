@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/portico-gateway/portico/engine"
+	"github.com/portico-gateway/portico/engine/config"
 )
 
 // Dispatcher is where connection actors send what clients say (the engine implements it).
@@ -20,12 +21,20 @@ type Dispatcher interface {
 	Disconnect(c *engine.Connection, code int, reason string)
 }
 
-// Options configure a System.
+// Options configure a System. The node passes every value from its compiled config; zero values
+// fall back to engine/config's defaults, so the defaults live in one place.
 type Options struct {
-	IdleTimeout           time.Duration // zero: 10 minutes
-	MaxConnectionDuration time.Duration // zero: 2 hours
-	OutboundQueueBytes    int           // bytes waiting at a connection's actor, both ways; zero: 1 MiB
+	IdleTimeout           time.Duration // zero: config.DefaultIdleTimeout (10 minutes)
+	MaxConnectionDuration time.Duration // zero: config.DefaultMaxConnectionDuration (2 hours)
+	OutboundQueueBytes    int           // bytes waiting at a connection's actor, both ways; zero: config.DefaultOutboundQueueBytes (1 MiB)
 	Logger                *zap.Logger   // nil: no logs
+}
+
+// Limits are what a System enforces on every connection; SetLimits changes them while it runs.
+type Limits struct {
+	IdleTimeout           time.Duration
+	MaxConnectionDuration time.Duration
+	OutboundQueueBytes    int
 }
 
 // registryBuckets is how many of protoactor's process registry buckets a System keeps. protoactor
@@ -51,8 +60,9 @@ type System struct {
 	as    *actor.ActorSystem
 	props *actor.Props
 	disp  Dispatcher
-	opts  Options
 	log   *zap.Logger
+	// limits are read on every post and sweep; SetLimits replaces them.
+	limits atomic.Pointer[Limits]
 
 	conns  *index
 	bodies *bodyPool
@@ -68,27 +78,51 @@ type System struct {
 
 // NewSystem returns a System that hands messages and disconnects to disp. Shutdown releases it.
 func NewSystem(disp Dispatcher, opts Options) *System {
-	if opts.IdleTimeout <= 0 {
-		opts.IdleTimeout = 10 * time.Minute
-	}
-	if opts.MaxConnectionDuration <= 0 {
-		opts.MaxConnectionDuration = 2 * time.Hour
-	}
-	if opts.OutboundQueueBytes <= 0 {
-		opts.OutboundQueueBytes = 1 << 20
-	}
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
-	s := &System{disp: disp, opts: opts, log: opts.Logger.Named("actors"), conns: newIndex(), bodies: newBodyPool(), stop: make(chan struct{})}
+	s := &System{disp: disp, log: opts.Logger.Named("actors"), conns: newIndex(), bodies: newBodyPool(), stop: make(chan struct{})}
+	s.limits.Store(Limits{
+		IdleTimeout:           config.DefaultIdleTimeout,
+		MaxConnectionDuration: config.DefaultMaxConnectionDuration,
+		OutboundQueueBytes:    config.DefaultOutboundQueueBytes,
+	}.with(Limits{IdleTimeout: opts.IdleTimeout, MaxConnectionDuration: opts.MaxConnectionDuration, OutboundQueueBytes: opts.OutboundQueueBytes}))
 	s.as = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}))
 	shrinkRegistry(s.as.ProcessRegistry)
 	s.props = actor.PropsFromProducer(func() actor.Actor { return connActor{} }, actor.WithMailbox(newMailbox))
 	s.sweeping.Add(1)
-	go s.sweep(sweepPeriod(opts))
+	go s.sweep()
 	return s
+}
+
+// with returns l with every positive field of next in place of its own.
+func (l Limits) with(next Limits) *Limits {
+	if next.IdleTimeout > 0 {
+		l.IdleTimeout = next.IdleTimeout
+	}
+	if next.MaxConnectionDuration > 0 {
+		l.MaxConnectionDuration = next.MaxConnectionDuration
+	}
+	if next.OutboundQueueBytes > 0 {
+		l.OutboundQueueBytes = next.OutboundQueueBytes
+	}
+	return &l
+}
+
+// Limits returns the limits in force.
+func (s *System) Limits() Limits { return *s.limits.Load() }
+
+// SetLimits replaces the limits of every connection, those open included, from the next post and
+// the next deadline sweep on; zero fields keep their current value. Safe for concurrent use.
+func (s *System) SetLimits(l Limits) {
+	for {
+		cur := s.limits.Load()
+		if s.limits.CompareAndSwap(cur, cur.with(l)) {
+			return
+		}
+	}
 }
 
 // shrinkRegistry cuts protoactor's process registry to registryBuckets buckets, moving what the
@@ -115,8 +149,8 @@ func shrinkRegistry(reg *actor.ProcessRegistryValue) {
 	}
 }
 
-func sweepPeriod(opts Options) time.Duration {
-	d := min(opts.IdleTimeout, opts.MaxConnectionDuration) / 16
+func sweepPeriod(l *Limits) time.Duration {
+	d := min(l.IdleTimeout, l.MaxConnectionDuration) / 16
 	return min(max(d, minSweep), maxSweep)
 }
 
@@ -201,9 +235,10 @@ func (s *System) remove(c *Connection) {
 }
 
 // sweep closes, every period, the connections whose idle or lifetime deadline has passed (1001),
-// until Shutdown.
-func (s *System) sweep(period time.Duration) {
+// until Shutdown. The period follows the limits in force.
+func (s *System) sweep() {
 	defer s.sweeping.Done()
+	period := sweepPeriod(s.limits.Load())
 	t := time.NewTicker(period)
 	defer t.Stop()
 	var due []*Connection
@@ -212,8 +247,13 @@ func (s *System) sweep(period time.Duration) {
 		case <-s.stop:
 			return
 		case now := <-t.C:
+			lim := s.limits.Load()
+			if p := sweepPeriod(lim); p != period {
+				period = p
+				t.Reset(period)
+			}
 			n := now.UnixNano()
-			due = s.conns.collect(due, func(c *Connection) bool { return c.deadline() <= n })
+			due = s.conns.collect(due, func(c *Connection) bool { return c.deadline(lim) <= n })
 			for _, c := range due {
 				c.expire()
 			}

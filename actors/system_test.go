@@ -339,3 +339,21 @@ func BenchmarkIdleConnectionFootprint(b *testing.B) {
 	b.ReportMetric(heap/float64(b.N), "heap-B/conn")
 	b.ReportMetric(goroutines/float64(b.N), "goroutines/conn")
 }
+
+func TestSetLimitsAppliesToOpenConnections(t *testing.T) {
+	d := &echoDispatcher{}
+	s := newSystem(t, d, Options{IdleTimeout: time.Hour})
+	require.Equal(t, Limits{IdleTimeout: time.Hour, MaxConnectionDuration: 2 * time.Hour, OutboundQueueBytes: 1 << 20}, s.Limits(),
+		"zero options take the config's defaults")
+	_, sock := open(t, s)
+	s.SetLimits(Limits{IdleTimeout: 50 * time.Millisecond})
+	require.Equal(t, Limits{IdleTimeout: 50 * time.Millisecond, MaxConnectionDuration: 2 * time.Hour, OutboundQueueBytes: 1 << 20}, s.Limits(),
+		"zero fields keep their value")
+	wait.For(t, 10*time.Second, 5*time.Millisecond, func() error {
+		if !sock.closed.Load() {
+			return errors.New("connection still open under the shorter idle timeout")
+		}
+		return nil
+	})
+	require.Equal(t, ws.StatusGoingAway, sock.closeCode())
+}

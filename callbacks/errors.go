@@ -6,46 +6,6 @@ import (
 	"net/http"
 )
 
-// Error is an @connections error as API Gateway reports it: an HTTP status, the error type sent in
-// X-Amzn-ErrorType (the AWS SDKs map it to a typed exception) and a message.
-type Error struct {
-	Status  int
-	Type    string
-	Message *string
-}
-
-func (e *Error) Error() string {
-	if e.Message == nil {
-		return e.Type
-	}
-	return e.Type + ": " + *e.Message
-}
-
-// Is matches errors of the same type, so errors.Is(err, ErrGone) holds for a decoded remote error.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Type == e.Type
-}
-
-func msg(s string) *string { return &s }
-
-// The errors of the @connections API, with API Gateway's status codes and bodies. This table is the
-// one place they are mapped.
-var (
-	// ErrGone: the connection is unknown, closed, on a node that is gone, or its $connect has not finished.
-	ErrGone = &Error{Status: http.StatusGone, Type: "GoneException"}
-	// ErrForbidden: the caller is not authorised (bad or missing signature, not loopback).
-	ErrForbidden = &Error{Status: http.StatusForbidden, Type: "ForbiddenException", Message: msg("Forbidden")}
-	// ErrPayloadTooLarge: the message is over 128 KiB.
-	ErrPayloadTooLarge = &Error{Status: http.StatusRequestEntityTooLarge, Type: "PayloadTooLargeException", Message: msg("Request Entity Too Large")}
-	// ErrLimitExceeded: the client's outbound queue is full; the connection is being closed.
-	ErrLimitExceeded = &Error{Status: http.StatusTooManyRequests, Type: "LimitExceededException", Message: msg("Too Many Requests")}
-	// ErrUnavailable: the owning node cannot be reached because NATS is down.
-	ErrUnavailable = &Error{Status: http.StatusServiceUnavailable, Type: "ServiceUnavailableException", Message: msg("Service Unavailable")}
-	// ErrBadRequest: the request is malformed (unsupported method on @connections).
-	ErrBadRequest = &Error{Status: http.StatusBadRequest, Type: "BadRequestException", Message: msg("Bad Request")}
-)
-
 // asError maps any error to an @connections error; unknown errors are ErrUnavailable.
 func asError(err error) *Error {
 	var e *Error
@@ -55,10 +15,14 @@ func asError(err error) *Error {
 	return ErrUnavailable
 }
 
-// body is the JSON body of an error: {"message":"..."} or {"message":null}.
-func (e *Error) body() []byte {
+// writeError answers an HTTP @connections call with e, as API Gateway does: its status,
+// X-Amzn-ErrorType and a {"message":"..."} (or {"message":null}) body.
+func writeError(w http.ResponseWriter, e *Error) {
+	w.Header().Set("X-Amzn-Errortype", e.Type)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.Status)
 	b, _ := json.Marshal(struct {
 		Message *string `json:"message"`
 	}{e.Message})
-	return b
+	_, _ = w.Write(b)
 }

@@ -87,8 +87,8 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // authorize accepts SigV4-signed requests when credentials are configured, else loopback callers only.
 func (s *Service) authorize(r *http.Request, body []byte) error {
-	if s.verifier != nil {
-		return s.verifier.Verify(r, body)
+	if v := s.verifier.Load(); v != nil {
+		return v.Verify(r, body)
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -98,11 +98,4 @@ func (s *Service) authorize(r *http.Request, body []byte) error {
 		return errors.New("only loopback callers are allowed without configured credentials")
 	}
 	return nil
-}
-
-func writeError(w http.ResponseWriter, e *Error) {
-	w.Header().Set("X-Amzn-Errortype", e.Type)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(e.Status)
-	_, _ = w.Write(e.body())
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/portico-gateway/portico/actors/connid"
 )
 
 func TestParsePath(t *testing.T) {
@@ -50,7 +52,7 @@ func TestSubjectNamesOwningNode(t *testing.T) {
 	subj, ok := Subject(OpPost, id)
 	require.True(t, ok)
 	require.Equal(t, "portico.node.AbCdEfGh.post."+id, subj)
-	op, got, ok := parseSubject(subj)
+	op, got, ok := connid.ParseSubject(subj)
 	require.True(t, ok)
 	require.Equal(t, OpPost, op)
 	require.Equal(t, id, got)

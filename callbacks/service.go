@@ -5,18 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
-	"github.com/gobwas/ws"
 	"github.com/nats-io/nats.go"
 	"go.uber.org/zap"
 
-	"github.com/portico-gateway/portico/actors"
-	"github.com/portico-gateway/portico/engine"
+	"github.com/portico-gateway/portico/actors/connid"
+	"github.com/portico-gateway/portico/callbacks/connections"
+	"github.com/portico-gateway/portico/internal/natsreq"
 )
-
-// MaxPostBytes is the largest message PostToConnection accepts (API Gateway's 128 KiB).
-const MaxPostBytes = 128 << 10
 
 // stageHeader carries the stage of an HTTP @connections call to the owning node.
 const stageHeader = "Portico-Stage"
@@ -25,49 +23,62 @@ const stageHeader = "Portico-Stage"
 type Options struct {
 	// Credentials the HTTP API accepts; empty means only loopback callers are allowed.
 	Credentials []Credential
-	// RemoteTimeout bounds a call forwarded to another node. Zero means 5 seconds.
+	// RemoteTimeout bounds a call forwarded to another node. Zero means connections.DefaultTimeout
+	// (5 seconds).
 	RemoteTimeout time.Duration
 	// NATSState follows the NATS connection, so forwarded calls fail at once when it drops. Nil: calls
 	// wait out RemoteTimeout.
-	NATSState *engine.NATSState
+	NATSState *natsreq.State
 	Logger    *zap.Logger
 }
 
 // Service serves the @connections API of one node: over HTTP on the client listener, and over NATS on
-// the node's subject for calls from backends and other nodes.
+// the node's subject for calls from backends and other nodes. Safe for concurrent use.
 type Service struct {
-	conns    *actors.System
-	tag      actors.NodeTag
-	nc       *nats.Conn
-	sub      *nats.Subscription
-	verifier *Verifier
+	conns Registry
+	tag   connid.NodeTag
+	nc    *nats.Conn
+	sub   *nats.Subscription
+	// verifier checks SigV4 signatures; nil means loopback callers only. SetCredentials swaps it.
+	verifier atomic.Pointer[Verifier]
 	timeout  time.Duration
-	state    *engine.NATSState
+	state    *natsreq.State
 	log      *zap.Logger
 }
 
-// NewService starts answering the node's NATS subject.
-func NewService(conns *actors.System, tag actors.NodeTag, nc *nats.Conn, opts Options) (*Service, error) {
+// NewService starts answering the node's NATS subject for the connections of conns, the node's
+// registry of live connections; tag is the node's.
+func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options) (*Service, error) {
 	s := &Service{conns: conns, tag: tag, nc: nc, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger}
 	if s.timeout <= 0 {
-		s.timeout = 5 * time.Second
+		s.timeout = connections.DefaultTimeout
 	}
 	if s.log == nil {
 		s.log = zap.NewNop()
 	}
-	if len(opts.Credentials) > 0 {
-		s.verifier = NewVerifier(opts.Credentials, 0)
-	}
-	sub, err := nc.Subscribe(nodeSubject(tag), s.serveNATS)
+	s.SetCredentials(opts.Credentials)
+	subject := connid.NodeSubject(tag)
+	sub, err := nc.Subscribe(subject, s.serveNATS)
 	if err != nil {
-		return nil, fmt.Errorf("subscribe %s: %w", nodeSubject(tag), err)
+		return nil, fmt.Errorf("subscribe %s: %w", subject, err)
 	}
 	// A post is only queued here, never written, so the pending limits guard against bursts only.
 	if err := sub.SetPendingLimits(1<<20, 1<<30); err != nil {
+		_ = sub.Unsubscribe()
 		return nil, err
 	}
 	s.sub = sub
 	return s, nil
+}
+
+// SetCredentials replaces the credentials the HTTP API accepts, atomically: a request is checked
+// against the old set or the new one, never a mix. Empty means only loopback callers are allowed.
+func (s *Service) SetCredentials(creds []Credential) {
+	if len(creds) == 0 {
+		s.verifier.Store(nil)
+		return
+	}
+	s.verifier.Store(NewVerifier(creds, 0))
 }
 
 // Close stops answering NATS calls.
@@ -112,13 +123,13 @@ func (s *Service) Delete(ctx context.Context, stage, id string) error {
 }
 
 func (s *Service) isLocal(id string) bool {
-	tag, ok := actors.ParseConnectionID(id)
+	tag, ok := connid.ParseConnectionID(id)
 	return ok && tag == s.tag
 }
 
-func (s *Service) lookup(stage, id string) (*actors.Connection, error) {
+func (s *Service) lookup(stage, id string) (Conn, error) {
 	c, ok := s.conns.Get(id)
-	if !ok || (stage != "" && c.Info().Stage.Name != stage) {
+	if !ok || (stage != "" && c.Stage() != stage) {
 		return nil, ErrGone
 	}
 	return c, nil
@@ -132,7 +143,7 @@ func (s *Service) postLocal(stage, id string, data []byte) error {
 	switch err := c.Post(data); {
 	case err == nil:
 		return nil
-	case errors.Is(err, actors.ErrQueueFull):
+	case errors.Is(err, ErrLimitExceeded):
 		return ErrLimitExceeded
 	default:
 		return ErrGone
@@ -145,8 +156,7 @@ func (s *Service) getLocal(stage, id string) (*ConnectionInfo, error) {
 		return nil, err
 	}
 	info := c.Info()
-	return &ConnectionInfo{ConnectedAt: info.ConnectedAt, SourceIP: info.SourceIP, UserAgent: info.UserAgent,
-		LastActiveAt: c.LastActiveAt()}, nil
+	return &info, nil
 }
 
 func (s *Service) deleteLocal(stage, id string) error {
@@ -154,67 +164,45 @@ func (s *Service) deleteLocal(stage, id string) error {
 	if err != nil {
 		return err
 	}
-	c.Close(ws.StatusNormalClosure, "")
+	c.Close()
 	return nil
 }
 
-// reply is the NATS answer to an @connections call.
-type reply struct {
-	StatusCode int             `json:"statusCode"`
-	ErrorType  string          `json:"errorType,omitempty"`
-	Message    *string         `json:"message,omitempty"`
-	Connection *ConnectionInfo `json:"connection,omitempty"`
-}
-
-func (r *reply) err() error {
-	if r.StatusCode < 300 {
-		return nil
-	}
-	return &Error{Status: r.StatusCode, Type: r.ErrorType, Message: r.Message}
-}
-
 // remote forwards a call to the node that owns id: one NATS request on that node's subject. A node
-// that is gone has no subscriber, so the call answers ErrGone at once.
-func (s *Service) remote(ctx context.Context, op, stage, id string, data []byte) (*reply, error) {
-	subject, ok := Subject(op, id)
+// that is gone has no subscriber, so the call answers ErrGone at once; NATS down, or no answer in
+// time, is ErrUnavailable.
+func (s *Service) remote(ctx context.Context, op, stage, id string, data []byte) (*connections.Reply, error) {
+	subject, ok := connid.Subject(op, id)
 	if !ok {
 		return nil, ErrGone
 	}
-	if !s.nc.IsConnected() {
-		return nil, ErrUnavailable
-	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	ctx, release, down := s.state.Bind(ctx)
-	defer release()
-	if down {
-		return nil, ErrUnavailable
-	}
 	msg := &nats.Msg{Subject: subject, Data: data}
 	if stage != "" {
 		msg.Header = nats.Header{stageHeader: []string{stage}}
 	}
-	m, err := s.nc.RequestMsgWithContext(ctx, msg)
+	m, err := natsreq.Request(ctx, s.nc, s.state, msg)
 	switch {
-	case errors.Is(err, nats.ErrNoResponders):
+	case errors.Is(err, natsreq.ErrNoResponders):
 		return nil, ErrGone
 	case err != nil:
 		s.log.Debug("forwarding @connections call failed", zap.String("subject", subject), zap.Error(err))
 		return nil, ErrUnavailable
 	}
-	var rep reply
+	var rep connections.Reply
 	if err := json.Unmarshal(m.Data, &rep); err != nil {
 		return nil, fmt.Errorf("%w: bad reply from owning node: %v", ErrUnavailable, err)
 	}
-	return &rep, rep.err()
+	return &rep, rep.Err()
 }
 
 // serveNATS answers calls for connections this node owns, from backends and from other nodes.
 // Calls without a reply subject are carried out without an answer (fire-and-forget posts).
 func (s *Service) serveNATS(m *nats.Msg) {
-	op, id, ok := parseSubject(m.Subject)
+	op, id, ok := connid.ParseSubject(m.Subject)
 	stage := m.Header.Get(stageHeader)
-	var rep reply
+	var rep connections.Reply
 	var err error
 	switch {
 	case !ok || !s.isLocal(id):
@@ -241,11 +229,10 @@ func (s *Service) serveNATS(m *nats.Msg) {
 		rep.StatusCode = 204
 	}
 	if err != nil {
-		e := asError(err)
-		rep = reply{StatusCode: e.Status, ErrorType: e.Type, Message: e.Message}
+		rep = connections.ErrorReply(asError(err))
 	}
 	data, _ := json.Marshal(&rep)
 	if err := m.Respond(data); err != nil {
-		s.log.Debug("answering @connections call failed", zap.Error(err))
+		s.log.Debug("answering @connections call failed", zap.String("subject", m.Subject), zap.Error(err))
 	}
 }

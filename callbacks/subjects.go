@@ -1,45 +1,16 @@
 package callbacks
 
-import (
-	"strings"
+import "github.com/portico-gateway/portico/actors/connid"
 
-	"github.com/portico-gateway/portico/actors"
-)
-
-// Operations of the NATS @connections API.
+// Operations of the NATS @connections API (connid's).
 const (
-	OpPost   = "post"
-	OpGet    = "get"
-	OpDelete = "delete"
+	OpPost   = connid.OpPost
+	OpGet    = connid.OpGet
+	OpDelete = connid.OpDelete
 )
 
 // SubjectPrefix starts every subject of the NATS @connections API.
-const SubjectPrefix = "portico.node."
+const SubjectPrefix = connid.SubjectPrefix
 
-// Subject is the NATS subject of an @connections operation on a connection:
-// portico.node.{id[:8]}.{op}.{id}. The first eight characters of a connection id name the node that
-// owns it, so the subject reaches that node alone.
-func Subject(op, connectionID string) (string, bool) {
-	if _, ok := actors.ParseConnectionID(connectionID); !ok {
-		return "", false
-	}
-	return SubjectPrefix + connectionID[:actors.TagTextLen] + "." + op + "." + connectionID, true
-}
-
-// nodeSubject is the wildcard a node subscribes to for the connections it owns.
-func nodeSubject(tag actors.NodeTag) string {
-	return SubjectPrefix + tag.String() + ".>"
-}
-
-// parseSubject splits portico.node.{tag}.{op}.{id}.
-func parseSubject(subject string) (op, id string, ok bool) {
-	rest, found := strings.CutPrefix(subject, SubjectPrefix)
-	if !found {
-		return "", "", false
-	}
-	parts := strings.Split(rest, ".")
-	if len(parts) != 3 {
-		return "", "", false
-	}
-	return parts[1], parts[2], true
-}
+// Subject is the NATS subject of an @connections operation on a connection (connid.Subject).
+func Subject(op, connectionID string) (string, bool) { return connid.Subject(op, connectionID) }

@@ -47,11 +47,12 @@ func newServeCommand() *cobra.Command {
 			if (f.config == "") == (f.target == "") {
 				return errors.New("give --config FILE or --target URL")
 			}
-			cfg, err := loadConfig(cmd, &f)
+			load := func() (*config.Config, error) { return loadConfig(cmd, &f) }
+			cfg, err := load()
 			if err != nil {
 				return err
 			}
-			return serve(cmd.Context(), cfg, &f, cmd.ErrOrStderr())
+			return serve(cmd.Context(), cfg, &f, load, cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
@@ -91,7 +92,8 @@ func loadConfig(cmd *cobra.Command, f *serveFlags) (*config.Config, error) {
 	return cfg, nil
 }
 
-func serve(ctx context.Context, cfg *config.Config, f *serveFlags, stderr io.Writer) error {
+// serve runs a node from cfg until SIGTERM or SIGINT; load reads the config again for reloads.
+func serve(ctx context.Context, cfg *config.Config, f *serveFlags, load func() (*config.Config, error), stderr io.Writer) error {
 	log, err := newLogger(cfg.Node.LogLevel, stderr)
 	if err != nil {
 		return err
@@ -104,7 +106,7 @@ func serve(ctx context.Context, cfg *config.Config, f *serveFlags, stderr io.Wri
 		return err
 	}
 	if f.config != "" {
-		stopReload := watchConfig(ctx, f, node, log)
+		stopReload := watchConfig(ctx, f, node, load, log)
 		defer stopReload()
 	}
 	<-ctx.Done()

@@ -16,10 +16,11 @@ import (
 	"github.com/portico-gateway/portico/engine/config"
 )
 
-// watchConfig reloads the node's deployment from the config file on SIGHUP and, with --watch, when
-// the file changes (checked every second). A config that does not load is reported and the running
-// deployment kept. The returned function stops watching.
-func watchConfig(ctx context.Context, f *serveFlags, node *portico.Node, log *zap.Logger) func() {
+// watchConfig reloads the node from the config file on SIGHUP and, with --watch, when the file
+// changes (checked every second); load reads the file with the command line's overrides, as at
+// start. A config that does not load is reported and the running deployment kept; what the node
+// applied and what needs a restart is logged. The returned function stops watching.
+func watchConfig(ctx context.Context, f *serveFlags, node *portico.Node, load func() (*config.Config, error), log *zap.Logger) func() {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	ctx, cancel := context.WithCancel(ctx)
@@ -46,13 +47,18 @@ func watchConfig(ctx context.Context, f *serveFlags, node *portico.Node, log *za
 				}
 				last = m
 			}
-			cfg, err := config.Load(f.config)
-			if err == nil {
-				err = node.Reload(cfg)
-			}
+			cfg, err := load()
 			if err != nil {
 				log.Error("reload failed; the running deployment stays", zap.String("config", f.config), zap.Error(err))
+				continue
 			}
+			res, err := node.Reload(cfg)
+			if err != nil {
+				log.Error("reload failed; the running deployment stays", zap.String("config", f.config), zap.Error(err))
+				continue
+			}
+			log.Info("reloaded", zap.String("config", f.config), zap.Strings("applied", res.Applied),
+				zap.Strings("notReloadable", res.NotReloadable))
 		}
 	}()
 	return func() {

@@ -14,8 +14,8 @@ type Config struct {
 	// DefaultAPI is the name or apiId of the API used when Host names none. Zero value: the only
 	// API, if there is exactly one.
 	DefaultAPI string `yaml:"defaultApi,omitempty" json:"defaultApi,omitempty"`
-	// APIs are the API definitions. Zero value: no APIs (they may come from the cluster's
-	// key-value bucket instead).
+	// APIs are the API definitions. Zero value: no APIs; the node then serves only the
+	// @connections API and answers every other request as no API matches.
 	APIs []API `yaml:"apis,omitempty" json:"apis,omitempty"`
 
 	// File is the path the config was loaded from (not a YAML field). Zero value: the config

@@ -4,9 +4,19 @@ import (
 	"time"
 
 	"github.com/portico-gateway/portico/engine/integration"
+	"github.com/portico-gateway/portico/transport"
 )
 
-// Defaults, as AWS sets them where AWS has one.
+// Defaults of the connection limits the actor system enforces; it falls back to these for zero
+// options, so each is written once, here.
+const (
+	DefaultIdleTimeout           = 10 * time.Minute
+	DefaultMaxConnectionDuration = 2 * time.Hour
+	DefaultOutboundQueueBytes    = 1 << 20
+)
+
+// Defaults, as AWS sets them where AWS has one. The frame and handshake limits are transport's own
+// defaults, so the two cannot disagree.
 const (
 	defaultListen                = ":8080"
 	defaultAdmin                 = "127.0.0.1:8081"
@@ -14,13 +24,13 @@ const (
 	defaultRegion                = "us-east-1"
 	defaultDrainTimeout          = 25 * time.Second
 	defaultLogLevel              = "info"
-	defaultMaxFrameBytes         = 32 << 10
-	defaultMaxMessageBytes       = 128 << 10
-	defaultIdleTimeout           = 10 * time.Minute
-	defaultMaxConnectionDuration = 2 * time.Hour
-	defaultOutboundQueueBytes    = 1 << 20
-	defaultWriteTimeout          = 10 * time.Second
-	defaultHandshakeTimeout      = 10 * time.Second
+	defaultMaxFrameBytes         = transport.DefaultMaxFrameBytes
+	defaultMaxMessageBytes       = transport.DefaultMaxMessageBytes
+	defaultIdleTimeout           = DefaultIdleTimeout
+	defaultMaxConnectionDuration = DefaultMaxConnectionDuration
+	defaultOutboundQueueBytes    = DefaultOutboundQueueBytes
+	defaultWriteTimeout          = transport.DefaultWriteTimeout
+	defaultHandshakeTimeout      = transport.DefaultHandshakeTimeout
 	defaultMaxInflightPerConn    = 64
 	defaultMaxInflightPerNode    = 10000
 	defaultRouteSelection        = "$request.body.action"

@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/nats-io/nats.go"
+
+	"github.com/portico-gateway/portico/internal/natsreq"
 )
 
 // NATSConn is the part of *nats.Conn the NATS integration uses.
@@ -14,12 +16,8 @@ type NATSConn interface {
 }
 
 // LinkState follows the node's NATS connection so that requests in flight fail at once when it
-// drops. Bind returns ctx, also cancelled when the connection drops, its release function, and
-// whether the connection is already down.
-type LinkState interface {
-	Bind(ctx context.Context) (context.Context, func(), bool)
-	Down() bool
-}
+// drops (natsreq.State is one).
+type LinkState = natsreq.Link
 
 // natsInvoker is AWS_PROXY over NATS: a request-reply on the integration's subject whose payload is
 // the Lambda proxy event and whose reply is the Lambda proxy response. A reply carrying the
@@ -42,31 +40,20 @@ func (n *natsInvoker) Invoke(ctx context.Context, req *Request) (*Response, erro
 	return &Response{StatusCode: 200, Body: reply.Data}, nil
 }
 
-// RequestNATS makes one NATS request and classifies its failure: Unavailable when the connection is
-// down or drops while waiting, or nobody listens on the subject; Timeout when ctx runs out.
+// RequestNATS makes one NATS request, classified as every NATS request of the node is
+// (natsreq.Request): Unavailable when the connection is down or drops while waiting, or nobody
+// listens on the subject; Timeout when ctx runs out; anything else is a BackendError.
 func RequestNATS(ctx context.Context, nc NATSConn, state LinkState, msg *nats.Msg) (*nats.Msg, error) {
-	if nc == nil || !nc.IsConnected() {
+	if nc == nil {
 		return nil, Errorf(Unavailable, msg.Subject, "NATS is not connected")
 	}
-	if state != nil {
-		var release func()
-		var down bool
-		ctx, release, down = state.Bind(ctx)
-		defer release()
-		if down {
-			return nil, Errorf(Unavailable, msg.Subject, "NATS is not connected")
-		}
-	}
-	reply, err := nc.RequestMsgWithContext(ctx, msg)
+	reply, err := natsreq.Request(ctx, nc, state, msg)
 	switch {
 	case err == nil:
 		return reply, nil
-	case state != nil && state.Down():
-		return nil, &Error{Kind: Unavailable, Backend: msg.Subject, Err: errors.Join(errors.New("connection lost"), err)}
-	case errors.Is(err, nats.ErrNoResponders), errors.Is(err, nats.ErrConnectionClosed),
-		errors.Is(err, nats.ErrConnectionDraining), errors.Is(err, nats.ErrDisconnected):
+	case errors.Is(err, natsreq.ErrUnavailable), errors.Is(err, natsreq.ErrNoResponders):
 		return nil, &Error{Kind: Unavailable, Backend: msg.Subject, Err: err}
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):
+	case errors.Is(err, natsreq.ErrTimeout):
 		return nil, &Error{Kind: Timeout, Backend: msg.Subject, Err: err}
 	}
 	return nil, &Error{Kind: BackendError, Backend: msg.Subject, Err: err}

@@ -13,7 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
-	"github.com/portico-gateway/portico/callbacks"
+	"github.com/portico-gateway/portico/callbacks/connections"
 )
 
 // The NATS subjects of the chat API's integrations (examples/chat/portico.yaml) and the queue group
@@ -39,7 +39,7 @@ type Backend struct {
 	Log *zap.Logger
 
 	rooms *Rooms
-	calls *callbacks.Client
+	calls *connections.Client
 	subs  []*nats.Subscription
 }
 
@@ -58,7 +58,7 @@ func (b *Backend) Start(nc *nats.Conn) error {
 	if b.rooms, err = OpenRooms(ctx, js); err != nil {
 		return err
 	}
-	b.calls = callbacks.NewClient(nc)
+	b.calls = connections.NewClient(nc)
 	for subject, h := range map[string]func(context.Context, *events.APIGatewayWebsocketProxyRequest) events.APIGatewayProxyResponse{
 		SubjectConnect:     b.connect,
 		SubjectDisconnect:  b.disconnect,
@@ -194,7 +194,7 @@ func (b *Backend) broadcast(ctx context.Context, room string, members []Member, 
 			err := b.calls.Post(ctx, m.ConnectionID, msg)
 			switch {
 			case err == nil:
-			case errors.Is(err, callbacks.ErrGone):
+			case errors.Is(err, connections.ErrGone):
 				if err := b.rooms.Evict(ctx, room, m.ConnectionID); err != nil {
 					b.Log.Error("evict", zap.String("connectionId", m.ConnectionID), zap.Error(err))
 					return

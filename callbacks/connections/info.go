@@ -1,4 +1,4 @@
-package callbacks
+package connections
 
 import (
 	"encoding/json"
