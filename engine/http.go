@@ -65,6 +65,10 @@ type httpServing interface {
 // the route's integration. Every answer carries the request id (apigw-requestid for HTTP APIs,
 // x-amzn-RequestId for REST APIs) that the event and the access log carry too.
 func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !normalizePath(r) {
+		writeJSONError(w, http.StatusBadRequest, `{"message":"Bad Request"}`)
+		return
+	}
 	d := e.Deployment()
 	api := d.apiForHost(r.Host)
 	if api == nil {
@@ -78,6 +82,69 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serve(e, w, r, api)
+}
+
+// normalizePath resolves the dot segments of r's path (RFC 3986 §5.2.4, "." and ".." also when
+// percent-encoded as %2e) before routing, so that no request escapes an integration's path prefix
+// through a greedy path parameter: GET /pub/a/../../secret is routed, and proxied, as GET /secret.
+// A segment that hides a dot segment behind an encoded separator ("..%2f", "%2e%2e%5c") cannot be
+// resolved the way every backend would resolve it, so the request is refused (false).
+func normalizePath(r *http.Request) bool {
+	escaped := r.URL.EscapedPath()
+	if !strings.Contains(escaped, ".") && !strings.Contains(escaped, "%2") && !strings.Contains(escaped, "%2E") {
+		return true
+	}
+	segs := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
+	out := make([]string, 0, len(segs))
+	changed, trailing := false, false
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch dotSegment(seg) {
+		case ".":
+			changed, trailing = true, last
+			continue
+		case "..":
+			changed, trailing = true, last
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+			continue
+		}
+		trailing = false
+		if dec, err := url.PathUnescape(seg); err == nil && strings.ContainsAny(dec, `/\`) {
+			for _, part := range strings.FieldsFunc(dec, func(c rune) bool { return c == '/' || c == '\\' }) {
+				if part == ".." || part == "." {
+					return false
+				}
+			}
+		}
+		out = append(out, seg)
+	}
+	if !changed {
+		return true
+	}
+	clean := "/" + strings.Join(out, "/")
+	if trailing && clean != "/" {
+		clean += "/"
+	}
+	u, err := url.Parse(clean)
+	if err != nil {
+		return false
+	}
+	r.URL.Path, r.URL.RawPath = u.Path, u.RawPath
+	return true
+}
+
+// dotSegment returns "." or ".." when seg is one, percent-encoded or not; else "".
+func dotSegment(seg string) string {
+	if len(seg) > 6 {
+		return ""
+	}
+	s := strings.ReplaceAll(strings.ReplaceAll(seg, "%2e", "."), "%2E", ".")
+	if s == "." || s == ".." {
+		return s
+	}
+	return ""
 }
 
 // invokeHTTP reads the body (unless the integration streams it) and runs the route's integration
@@ -197,6 +264,31 @@ func (e *Engine) proxy(ctx context.Context, w http.ResponseWriter, q *httpReques
 		// The status is out; all that is left is to cut the response short.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// substituteStageVariables replaces each ${stageVariables.x} in uri with the stage's value (empty
+// when the stage has none).
+func substituteStageVariables(uri string, vars map[string]string) string {
+	const ref = "${stageVariables."
+	if !strings.Contains(uri, ref) {
+		return uri
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(uri, ref)
+		if i < 0 {
+			break
+		}
+		end := strings.IndexByte(uri[i:], '}')
+		if end < 0 {
+			break
+		}
+		b.WriteString(uri[:i])
+		b.WriteString(vars[uri[i+len(ref):i+end]])
+		uri = uri[i+end+1:]
+	}
+	b.WriteString(uri)
+	return b.String()
 }
 
 // requestMethod is the integration method, or the request's for "" and ANY.

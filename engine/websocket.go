@@ -256,7 +256,7 @@ func (rt *Route) httpRequest(req *integration.Request, r *wsRequest) error {
 			body = rendered
 		}
 	}
-	req.Method, req.URL, req.Header = t.method, t.uri, http.Header{}
+	req.Method, req.URL, req.Header = t.method, substituteStageVariables(t.uri, r.conn.Stage.Variables), http.Header{}
 	switch r.eventType {
 	case EventMessage:
 		req.Body = body
