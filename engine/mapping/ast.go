@@ -33,9 +33,15 @@ type node struct {
 	slot int    // opForeach: the loop variable
 	body []node // opForeach
 
-	macro     *macroDef // opMacro, resolved once the whole template is parsed
-	macroName string
-	args      []*expr
+	call *macroCall // opMacro
+	args []*expr
+}
+
+// macroCall names the macro a call site uses; def is resolved once the whole template is parsed (a
+// macro may be defined after its first use).
+type macroCall struct {
+	name string
+	def  *macroDef
 }
 
 type macroDef struct {

@@ -63,7 +63,7 @@ func TestGoldenTemplates(t *testing.T) {
 // varsFromJSON builds the request of a golden file: {"body": <JSON value, or a string for a raw body>,
 // "context": {name: value}, "stageVariables": {...}, "params": {"path": {...}, "querystring": {...},
 // "header": {...}}}; maps keep their order.
-func varsFromJSON(t *testing.T, doc string) *orderedVars {
+func varsFromJSON(t testing.TB, doc string) *orderedVars {
 	require.True(t, gjson.Valid(doc), "vars file is JSON")
 	v := &orderedVars{}
 	body := gjson.Get(doc, "body")

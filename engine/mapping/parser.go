@@ -22,7 +22,7 @@ type parser struct {
 
 	vars   map[string]int // variable name → slot
 	macros map[string]*macroDef
-	calls  []*node // macro calls to resolve at the end
+	calls  []*macroCall // macro calls to resolve at the end
 
 	depth int // nesting of blocks and expressions
 }
@@ -75,7 +75,7 @@ func (p *parser) parseAll() ([]node, error) {
 		return nil, p.errorf(end.off, "#"+termName(end.kind)+" without a matching #if, #foreach or #macro")
 	}
 	for _, c := range p.calls {
-		c.macro = p.macros[c.macroName]
+		c.def = p.macros[c.name]
 	}
 	return nodes, nil
 }
@@ -275,8 +275,8 @@ func (p *parser) hash(i, textStart int, b *builder) (n *node, end int, term bloc
 			return nil, 0, term, err
 		}
 		end = eatLineEnd(src, end, p.end)
-		n := &node{op: opMacro, off: i + p.shift, text: src[i:end], macroName: name, args: args}
-		p.calls = append(p.calls, n)
+		n := &node{op: opMacro, off: i + p.shift, text: src[i:end], call: &macroCall{name: name}, args: args}
+		p.calls = append(p.calls, n.call)
 		return n, end, term, nil
 	}
 	b.text(src[i:wend])

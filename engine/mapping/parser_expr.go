@@ -630,9 +630,6 @@ func (p *parser) stringLiteral(j int) (*expr, int, error) {
 			return nil, 0, err
 		}
 		p.calls = append(p.calls, sp.calls...)
-		for _, c := range sp.calls {
-			c.macro = p.macros[c.macroName]
-		}
 		if folded, ok := foldText(nodes, !strings.Contains(content, "##")); ok {
 			e.val = stringValue(folded) // "$.a" and the like: nothing to interpolate
 			return e, end, nil

@@ -318,7 +318,7 @@ func (s *state) foreach(n *node) ctl {
 }
 
 func (s *state) callMacro(n *node) ctl {
-	m := n.macro
+	m := n.call.def
 	if m == nil {
 		s.out = append(s.out, n.text...) // no such macro: Velocity prints the call
 		return ctlNext
