@@ -458,7 +458,7 @@ apis:
 	require.Equal(t, "after reload", read(t, c), "WebSocket connections stay up across a reload")
 
 	bad := testutil.LoadConfig(t, cfgText("v3"))
-	bad.APIs[0].Routes[0].Integration.Templates["$default"] = "#if($x) #end"
+	bad.APIs[0].Routes[0].Integration.Templates["$default"] = "#if($x) never closed"
 	_, err = n.Reload(bad)
 	require.Error(t, err)
 	_, body = do(t, "GET", base(n)+"/version", nil, nil)

@@ -1,57 +1,74 @@
 // Package mapping compiles and renders the mapping templates of integrations: the request and response
-// templates that API Gateway writes in VTL. The engine compiles every template of a deployment once
-// (Parse, ParseTemplates) and renders it on the per-message path (Template.Render) with the request's
-// values supplied through Vars; the package does no I/O and knows nothing of routes or connections.
+// templates that API Gateway writes in VTL, the Velocity Template Language. The engine compiles every
+// template of a deployment once (Parse, ParseTemplates) into a tree the render path only reads, and
+// renders it per message (Template.Render) with the request's values supplied through Vars; the package
+// does no I/O and knows nothing of routes or connections.
 //
-// The package implements a subset of VTL. Anything outside the subset is rejected by Parse with an
-// *Error naming line and column, so a template never silently means something else than it would under
-// API Gateway, and a complete VTL engine can replace this one behind the same API.
+// The interpreter is written here rather than taken from a Go Velocity engine: the ones that exist
+// (viant/velty, velocity4go) implement a Velocity-like language over Go values, not Velocity 1.7's
+// behaviour that API Gateway users depend on: its whitespace gobbling, undefined references printing
+// their source, Java toString of maps and lists, Java String/List/Map methods, Java arithmetic.
 //
-// # Supported
+// # Language
 //
-// Literal text is copied verbatim. `\$` renders `$` and `\#` renders `#`; any other backslash is literal.
-// A `$` that does not start a reference (`cost: $5`, `$ `, `$.`) and a `#` that does not start a
-// directive or comment (`#1`, `#ff0000`, `#/path`) are literal.
+// Velocity 1.7 as API Gateway runs it:
 //
-// References, each also in formal notation (`${input.body}`) and quiet notation (`$!context.x`,
-// `$!{context.x}`):
+//   - #set, #if / #elseif / #else / #end, #foreach (with $foreach.hasNext, .index, .count, .first,
+//     .last, .parent, and $velocityCount, $velocityHasNext), #break, #stop, #macro with arguments,
+//     ## and #* *# comments, #[[ ]]# unparsed content, and the braced forms (#{if}, #{end}, ...).
+//     #include, #parse, #evaluate, #define and #literal are rejected.
+//   - Whitespace as Velocity 1.7's parser gobbles it: `)` closing #if, #elseif, #foreach, #set,
+//     #macro or a macro call eats the spaces after it and one newline, as do #else, #end and a ##
+//     comment; #set also eats the indentation before it when it starts a text run. So a line holding
+//     only #set renders nothing, and an indented #if line renders its indentation.
+//   - Operators ==, !=, <, >, <=, >=, &&, ||, !, +, -, *, /, % and their word forms (eq, ne, lt, gt, le,
+//     ge, and, or, not); integer arithmetic as Java's long (division truncates; overflow fails the
+//     render), double arithmetic otherwise, printed as Java prints a double; + with a string operand
+//     concatenates. == compares numbers by value, values of one type by equals, others by toString.
+//     #if treats null as false, a Boolean as itself and anything else (an empty string too) as true.
+//   - Literals: integers, decimals, true, false, "strings" (interpolated: references and directives
+//     inside are rendered), 'strings' (not interpolated), lists [a, b], ranges [1..5], maps {"k": v}.
+//     Method arguments are values, not operator expressions, as in Velocity 1.7.
+//   - References $x.a.b, $x[0], $x['k'], $x.method(args), in quiet ($!x) and formal (${x}) notation,
+//     with Velocity's backslash escapes (\$x prints $x when $x has a value). A reference whose value is
+//     null prints its own source text, or nothing in quiet notation; references rooted at $input,
+//     $context and $stageVariables print nothing, as API Gateway does.
+//   - Java methods on strings (length, isEmpty, contains, substring, indexOf, lastIndexOf, replace,
+//     replaceAll, replaceFirst, split, toLowerCase, toUpperCase, trim, equals, equalsIgnoreCase,
+//     startsWith, endsWith, charAt, matches, concat, compareTo, hashCode, toString; indexes count
+//     UTF-16 units as Java does), lists (size, isEmpty, get, contains, add, remove, set, indexOf,
+//     addAll, subList, clear, ...), maps (get, put, containsKey, keySet, entrySet with key/value,
+//     values, remove, size, ...). A method a value does not have fails: at Parse, naming line and
+//     column, where the type is known then (a string from $input.body, $context.x, a map from
+//     $input.params(), ...), else at Render. Regular expressions run on Go's RE2, which shares Java's
+//     common syntax; patterns given as literals compile once, at Parse.
+//   - Maps and lists print as Java's toString: {a=1, b=[x, y]}.
 //
-//   - $input.body: the raw request body.
-//   - $input.json('<jsonpath>') or $input.json("<jsonpath>"): the JSON text of the value at a JSONPath,
-//     compacted (whitespace outside strings removed, everything else as in the body). A missing value,
-//     or a body that is not JSON, renders `null`, so that `{"a": $input.json('$.a')}` stays valid JSON.
-//   - $input.path('<jsonpath>'): the value at a JSONPath; a string renders unquoted and unescaped, any
-//     other value as compact JSON text. A missing value, or a body that is not JSON, renders as empty.
-//   - $input.params('<name>'): the path parameter, else the query string parameter, else the header of
-//     that name (the engine's Vars.Param decides); missing renders as empty.
-//   - $context.<name> with dotted names ($context.requestId, $context.identity.sourceIp,
-//     $context.authorizer.principalId, ...) and $stageVariables.<name>.
-//   - $util.escapeJavaScript(x), $util.base64Encode(x), $util.base64Decode(x), $util.urlEncode(x),
-//     $util.urlDecode(x), where x is one of the references above (a $util call included) or a quoted
-//     string literal ('...' or "...", no escapes inside, no interpolation).
+// # API Gateway's variables
 //
-// JSONPaths are `$` (the whole body), `.name`, `['name']` / `["name"]` (a backslash escapes the next
-// character) and `[N]` with N a non-negative index, in any sequence: `$.a.b[0]['c d']`. Wildcards,
-// recursive descent, filters, slices, unions and functions are rejected. Paths are translated to gjson
-// syntax when the template is compiled.
+//   - $input.body, $input.json('<jsonpath>') (JSON text, compacted; `null` when nothing matches),
+//     $input.path('<jsonpath>') (the value: objects as maps, arrays as lists), $input.params() (a map
+//     of path, querystring and header maps, from ParamLister), $input.params('<name>').
+//     JSONPaths are `$`, `.name`, `['name']` and `[N]` steps; wildcards, filters, slices and
+//     recursive descent are rejected.
+//   - $context.<name> (dotted names) and $stageVariables.<name> / ['<name>'] (walkable as a map with
+//     StageVariableLister).
+//   - $util.escapeJavaScript, parseJson, urlEncode, urlDecode, base64Encode, base64Decode:
+//     escapeJavaScript follows Apache Commons Lang's StringEscapeUtils.escapeJavaScript; urlEncode and
+//     urlDecode follow Java's URLEncoder and URLDecoder in UTF-8; base64Decode accepts unpadded input.
+//   - #set($context.requestOverride.(header|querystring|path).<name> = v) and
+//     #set($context.responseOverride.status = v) / .header.<name>: delivered to Overrides after the
+//     template renders; setting one twice fails the render, as in API Gateway.
 //
-// Missing values follow VTL: a $context or $stageVariables reference (or a $util call whose argument is
-// one) that Vars reports as missing renders its own source text, as in `$context.nope`; in quiet
-// notation it renders as empty. A reference to any other name ($foo, $foo.bar) can never be defined in
-// this subset, so it always renders as missing. $input references are never missing.
+// # Limits
 //
-// The $util functions behave as API Gateway's: escapeJavaScript follows Apache Commons Lang's
-// StringEscapeUtils.escapeJavaScript (escapes `'`, `"`, `\`, `/`, control characters, and every
-// non-ASCII character as \uXXXX UTF-16 units); urlEncode and urlDecode follow Java's URLEncoder and
-// URLDecoder in UTF-8 (space is `+`); base64Encode and base64Decode use the standard alphabet, and
-// base64Decode accepts unpadded input. A literal argument is evaluated when the template is compiled.
-// Invalid input to base64Decode or urlDecode makes Render fail with an *Error (Parse, for a literal).
+// As API Gateway's: a template over MaxTemplateSize (300 KB) fails Parse; a #foreach past
+// MaxForeachIterations (1000), output past MaxOutputSize (10 MB, the payload quota) and macros nested
+// past MaxMacroDepth (Velocity's 20) fail Render with an *Error. Nothing in a template or a request
+// can crash the process.
 //
-// # Rejected
+// # Differences
 //
-// Directives (#set, #if, #elseif, #else, #end, #foreach, #break, #stop, #include, #parse, #macro,
-// #define, #evaluate, #literal, also as #{if}), comments (## and #*), unparsed blocks (#[[), any other
-// member or method of $input, $context, $stageVariables or $util ($input.params() without a name,
-// $util.parseJson, ...), index notation after a reference, method calls on other references, and
-// $util calls nested deeper than 16 levels.
+// Macro arguments are passed by value, not by name. Ranges are read-only lists. Numbers read from JSON
+// print as their JSON text. Java reflection ($x.class, getters beyond those listed) is not available.
 package mapping

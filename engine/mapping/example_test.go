@@ -38,10 +38,31 @@ func ExampleParse() {
 	// Output: {"from": "R1kmxc2VNjMCFIA=", "text": "hi"} <nil>
 }
 
-func ExampleParse_unsupported() {
-	_, err := mapping.Parse("{\n  #set($x = 1)\n}")
+func ExampleParse_error() {
+	_, err := mapping.Parse("{\n  #if($input.body.isEmpty())\n  \"empty\": true\n}")
 	fmt.Println(err)
-	// Output: mapping template line 2 col 3: directive #set is not supported
+	// Output: mapping template line 2 col 3: #if is not closed by #end
+}
+
+func ExampleTemplate_Render_foreach() {
+	tpl, err := mapping.Parse(`#set($items = $input.path('$.items'))
+[
+#foreach($item in $items)
+  {"n": $foreach.count, "name": "$item.name.toUpperCase()"}#if($foreach.hasNext),#end
+
+#end
+]`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, err := tpl.Render(nil, &request{body: []byte(`{"items": [{"name": "a"}, {"name": "b"}]}`)})
+	fmt.Println(string(out), err)
+	// Output:
+	// [
+	//   {"n": 1, "name": "A"},
+	//   {"n": 2, "name": "B"}
+	// ] <nil>
 }
 
 func ExampleTemplates_Select() {

@@ -2,6 +2,8 @@ package mapping
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -28,10 +30,30 @@ var fuzzSeeds = []string{
 	`${context.x`,
 	`$util.parseJson($input.body)`,
 	"line1\nline2 $input.foo",
+	"#set($a = [1..3])#foreach($i in $a)$i#if($foreach.hasNext),#end#end",
+	"#macro(m $x)[$x]#end#m('a')#m($input.path('$.a'))",
+	"#if($a == 1 && !($b < 2.5) || $c.size() > 0)y#elseif($d)z#else n#end",
+	"#set($m = {'k': [1, 'v']})$m.k[1] $m.keySet() #* c *# #[[ $raw ]]# \\$x \\#if",
+	"#set($context.responseOverride.status = 400)#set($context.requestOverride.header.h = [$a, 'b'])",
+	"#foreach($i in [1..2000])#end",
+	"$input.body.replaceAll('(a)', '$1$1').split(',')[0].substring(1)",
+}
+
+// goldenSeeds adds every template under testdata/golden to the corpus.
+func goldenSeeds(f *testing.F) []string {
+	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.vtl"))
+	require.NoError(f, err)
+	var seeds []string
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(f, err)
+		seeds = append(seeds, string(b))
+	}
+	return seeds
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range fuzzSeeds {
+	for _, s := range append(fuzzSeeds, goldenSeeds(f)...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -53,7 +75,7 @@ func FuzzParse(f *testing.F) {
 
 func FuzzRender(f *testing.F) {
 	bodies := []string{``, `{}`, `{"a":1}`, `{"a":{"b":[1,"x",null]},"c d":"\u00e9\n"}`, `[1,2]`, `"s"`, `not json`, `aGVsbG8=`, `a%2Fb+c`}
-	for i, s := range fuzzSeeds {
+	for i, s := range append(fuzzSeeds, goldenSeeds(f)...) {
 		f.Add(s, []byte(bodies[i%len(bodies)]))
 	}
 	f.Fuzz(func(t *testing.T, src string, body []byte) {
@@ -61,7 +83,8 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			return
 		}
-		v := newTestVars(string(body))
+		v := varsFromJSON(t, `{"context": {"stage": "prod"}, "stageVariables": {"a": "1"}, "params": {"path": {"p": "1"}, "querystring": {"q": "x"}, "header": {"h": "y"}}}`)
+		v.body = body
 		out, err := tpl.Render([]byte("dst"), v)
 		if err != nil {
 			requirePositioned(t, src, err)

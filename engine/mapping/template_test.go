@@ -62,8 +62,9 @@ func TestRenderProducesExpectedOutput(t *testing.T) {
 		{"input path decodes unicode escapes", `$input.path('$.uni')`, sampleBody, "é😀"},
 		{"input path of a number", `$input.path('$.data.n')`, sampleBody, `1.50`},
 		{"input path of a bool", `$input.path('$.data.ok')`, sampleBody, `true`},
-		{"input path of an array is compact JSON", `$input.path('$.data.tags')`, sampleBody, `["a","b c"]`},
-		{"input path of json null", `$input.path('$.data.none')`, sampleBody, `null`},
+		{"input path of an array prints as a Java list", `$input.path('$.data.tags')`, sampleBody, `[a, b c]`},
+		{"input path of an object prints as a Java map", `$input.path('$.list[0]')`, sampleBody, `{id=1}`},
+		{"input path of json null renders empty", `[$input.path('$.data.none')]`, sampleBody, `[]`},
 		{"input path missing is empty", `"$input.path('$.nope.deeper')"`, sampleBody, `""`},
 		{"input path on a body that is not JSON is empty", `"$input.path('$.a')"`, `nope`, `""`},
 
@@ -76,17 +77,19 @@ func TestRenderProducesExpectedOutput(t *testing.T) {
 		{"context value", `$context.requestId`, ``, `R1knPH17NjMFftw=`},
 		{"context dotted names", `$context.identity.sourceIp $context.authorizer.principalId`, ``, `203.0.113.7 user-1`},
 		{"context empty value is present", `[$context.empty]`, ``, `[]`},
-		{"context missing renders its source", `"$context.nope.deeper"`, ``, `"$context.nope.deeper"`},
+		{"context missing renders empty as in API Gateway", `"$context.nope.deeper"`, ``, `""`},
 		{"context followed by punctuation", `$context.stage. $context.stage, ($context.stage)`, ``, `prod. prod, (prod)`},
-		{"context name includes hyphens as in VTL", `$context.stage-x`, ``, `$context.stage-x`},
+		{"context name includes hyphens as in VTL", `[$context.stage-x]`, ``, `[]`},
 		{"stage variable", `$stageVariables.color`, ``, `blue`},
-		{"stage variable missing renders its source", `$stageVariables.size`, ``, `$stageVariables.size`},
+		{"stage variable missing renders empty", `[$stageVariables.size]`, ``, `[]`},
+		{"stage variable in index notation", `$stageVariables['color'] ${stageVariables['color']}`, ``, `blue blue`},
 
 		// formal and quiet notation
 		{"formal notation", `${context.stage}-beta`, ``, `prod-beta`},
 		{"formal notation input body", `${input.body}`, `b`, `b`},
 		{"formal notation with a method", `${input.json('$.action')}`, sampleBody, `"sendmessage"`},
-		{"formal missing renders its source", `${context.nope}`, ``, `${context.nope}`},
+		{"formal missing context renders empty", `[${context.nope}]`, ``, `[]`},
+		{"formal missing variable renders its source", `${nope}`, ``, `${nope}`},
 		{"formal followed by dot name is literal", `${context.stage}.x`, ``, `prod.x`},
 		{"formal followed by a bracket is literal", `${context.stage}[0]`, ``, `prod[0]`},
 		{"quiet missing renders empty", `[$!context.nope]`, ``, `[]`},
@@ -129,7 +132,7 @@ func TestRenderProducesExpectedOutput(t *testing.T) {
 			`{"action":"echo","data":{"x":1}}`,
 			`{"connectionId": "R1kmxc2VNjMCFIA=", "route": "sendmessage", "data": {"x":1}}`,
 		},
-		{"gateway response default template", `{"message":$context.error.messageString}`, ``, `{"message":$context.error.messageString}`},
+		{"gateway response default template", `{"message":$context.error.messageString}`, ``, `{"message":}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -59,7 +59,7 @@ func TestParseTemplatesErrorNamesTheKey(t *testing.T) {
 		"application/json": "{\n #foreach($x in $y)",
 		"text/plain":       `#if`,
 	})
-	require.EqualError(t, err, `template "application/json": mapping template line 2 col 2: directive #foreach is not supported`)
+	require.EqualError(t, err, `template "application/json": mapping template line 2 col 2: #foreach is not closed by #end`)
 	var me *Error
 	require.ErrorAs(t, err, &me)
 	require.Equal(t, 2, me.Line)

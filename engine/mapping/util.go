@@ -12,7 +12,8 @@ import (
 // len(dst), so a utilFunc only appends and never writes to dst[:len(dst)].
 type utilFunc func(dst []byte, in string) ([]byte, error)
 
-// lookupUtil returns the $util function of that name.
+// lookupUtil returns the $util function of that name ($util.parseJson, which returns a value, is
+// handled by the evaluator).
 func lookupUtil(name string) (utilFunc, bool) {
 	switch name {
 	case "escapeJavaScript":
