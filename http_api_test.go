@@ -336,6 +336,7 @@ apis:
         methods:
           - httpMethod: GET
             requestParameters: { method.request.path.petId: true, method.request.querystring.verbose: true }
+            requestValidator: { validateRequestParameters: true }
             integration: { type: NATS, uri: petstore.getpet }
       - path: /teapot
         methods:

@@ -41,6 +41,7 @@ const (
 	rejectUnsupportedMedia
 	rejectMissingParameters
 	rejectThrottled
+	rejectInvalidBody
 )
 
 // httpDialect is how an HTTP or REST API answers what the gateway says itself: rejections, and

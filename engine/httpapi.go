@@ -168,6 +168,7 @@ var httpRejections = map[rejection]httpAnswer{
 	rejectUnsupportedMedia:  {415, `{"message":"Unsupported Media Type"}`},
 	rejectMissingParameters: {400, `{"message":"Bad Request"}`},
 	rejectThrottled:         {429, `{"message":"Too Many Requests"}`},
+	rejectInvalidBody:       {400, `{"message":"Bad Request"}`},
 }
 
 // httpFailures are HTTP APIs' answers to integration failures, by kind.

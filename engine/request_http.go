@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"time"
 
@@ -34,6 +35,13 @@ type httpRequest struct {
 	query    url.Values // parsed on first use; see queryValues
 	params   []routeselect.Param
 	sourceIP string
+	// Sorted names for templates that walk $input.params() and $stageVariables, made on first use.
+	queryNames, headerNames, stageNames []string
+	// overrides are what mapping templates assigned to $context.requestOverride.* and
+	// $context.responseOverride.*, by name ("responseOverride.status").
+	overrides map[string][]string
+	// validationError is $context.error.validationErrorString after a failed body validation.
+	validationError string
 }
 
 func newHTTPRequest(e *Engine, api *API, st *Stage, r *http.Request, path string, now time.Time) *httpRequest {
@@ -145,4 +153,61 @@ func (q *httpRequest) Param(name string) (string, bool) {
 		return v, true
 	}
 	return "", false
+}
+
+// ParamAt implements mapping.ParamLister: path parameters in route order, query string and header
+// values (the last of each) by sorted name.
+func (q *httpRequest) ParamAt(location string, i int) (string, string, bool) {
+	switch location {
+	case "path":
+		if i < len(q.params) {
+			return q.params[i].Name, q.params[i].Value, true
+		}
+	case "querystring":
+		if q.queryNames == nil {
+			q.queryNames = sortedNames(q.queryValues())
+		}
+		if i < len(q.queryNames) {
+			vs := q.queryValues()[q.queryNames[i]]
+			return q.queryNames[i], vs[len(vs)-1], true
+		}
+	case "header":
+		if q.headerNames == nil {
+			q.headerNames = sortedNames(q.r.Header)
+		}
+		if i < len(q.headerNames) {
+			return q.headerNames[i], q.r.Header.Get(q.headerNames[i]), true
+		}
+	}
+	return "", "", false
+}
+
+// StageVariableAt implements mapping.StageVariableLister.
+func (q *httpRequest) StageVariableAt(i int) (string, string, bool) {
+	if q.stageNames == nil {
+		q.stageNames = sortedNames(q.stage.Variables)
+	}
+	if i < len(q.stageNames) {
+		return q.stageNames[i], q.stage.Variables[q.stageNames[i]], true
+	}
+	return "", "", false
+}
+
+// SetOverride implements mapping.Overrides.
+func (q *httpRequest) SetOverride(name string, values []string) error {
+	if q.overrides == nil {
+		q.overrides = map[string][]string{}
+	}
+	q.overrides[name] = append([]string(nil), values...)
+	return nil
+}
+
+// sortedNames returns m's keys sorted, never nil.
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -36,7 +38,9 @@ func (a *restAPI) routeKeys() int { return len(a.routes) }
 // restMethod is what a REST API method adds to its route: required request parameters, and for
 // non-proxy integrations (MOCK, HTTP) the request templates and integration responses.
 type restMethod struct {
-	required            []requiredParam
+	required []requiredParam
+	// models are checked against the body when the method's validator says validateRequestBody.
+	models              requestModels
 	requestTemplates    *mapping.Templates
 	passthrough         string // WHEN_NO_MATCH | WHEN_NO_TEMPLATES | NEVER
 	integrationRespones []*integrationResponse
@@ -88,6 +92,13 @@ func (a *restAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 	}
 	t := route.target
 	e.invokeHTTP(w, q, route, a, func(ctx context.Context, w http.ResponseWriter, q *httpRequest) {
+		if route.rest.models != nil {
+			if why, ok := route.rest.models.validate(q.r.Header.Get("Content-Type"), q.body); !ok {
+				q.validationError = why
+				a.reject(w, q, rejectInvalidBody, "")
+				return
+			}
+		}
 		switch {
 		case t.typ.Payload == integration.PayloadEvent:
 			e.invokeFunction(ctx, w, q, t, a, encodeV1REST, formatV1)
@@ -138,6 +149,10 @@ func (a *restAPI) templated(ctx context.Context, e *Engine, w http.ResponseWrite
 		if ct := q.r.Header.Get("Content-Type"); ct != "" {
 			req.Header.Set("Content-Type", ct)
 		}
+		if err := applyRequestOverrides(req, q.overrides); err != nil {
+			a.failed(w, q, err)
+			return
+		}
 	}
 	resp, err := e.call(ctx, t, req)
 	if err != nil {
@@ -180,8 +195,54 @@ func (a *restAPI) templated(ctx context.Context, e *Engine, w http.ResponseWrite
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", "application/json")
 	}
-	w.WriteHeader(ir.status)
+	status = ir.status
+	// $context.responseOverride.* set by the response template win over the integration response.
+	for name, vs := range q.overrides {
+		if hn, ok := strings.CutPrefix(name, "responseOverride.header."); ok {
+			h.Del(hn)
+			for _, v := range vs {
+				h.Add(hn, v)
+			}
+		}
+	}
+	if vs := q.overrides["responseOverride.status"]; len(vs) > 0 {
+		if n, err := strconv.Atoi(vs[0]); err == nil && n >= 100 && n <= 599 {
+			status = n
+		}
+	}
+	w.WriteHeader(status)
 	_, _ = w.Write(out)
+}
+
+// applyRequestOverrides applies $context.requestOverride.header.X, .querystring.x and .path.x (a
+// {x} of the integration URI) set by the request template.
+func applyRequestOverrides(req *integration.Request, overrides map[string][]string) error {
+	if len(overrides) == 0 {
+		return nil
+	}
+	for name, vs := range overrides {
+		if p, ok := strings.CutPrefix(name, "requestOverride.path."); ok && len(vs) > 0 {
+			req.URL = strings.ReplaceAll(req.URL, "{"+p+"}", url.PathEscape(vs[0]))
+		}
+	}
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return &integration.Error{Kind: integration.Invalid, Backend: req.URL, Err: err}
+	}
+	query := u.Query()
+	for name, vs := range overrides {
+		if hn, ok := strings.CutPrefix(name, "requestOverride.header."); ok {
+			req.Header.Del(hn)
+			for _, v := range vs {
+				req.Header.Add(hn, v)
+			}
+		} else if qn, ok := strings.CutPrefix(name, "requestOverride.querystring."); ok {
+			query[qn] = vs
+		}
+	}
+	u.RawQuery = query.Encode()
+	req.URL = u.String()
+	return nil
 }
 
 // renderRequest renders the request template for the request's Content-Type, applying the
@@ -320,9 +381,19 @@ func compileRESTMethod(cfg *config.Config, mpath, resourcePath string, mc *confi
 			errs = append(errs, cfg.Errorf(mpath+".requestParameters", "%q: expected method.request.{path|querystring|header}.NAME", name))
 			continue
 		}
-		if required {
+		// Required parameters are enforced only under a request validator with
+		// validateRequestParameters, as in API Gateway.
+		if required && mc.RequestValidator != nil && mc.RequestValidator.ValidateRequestParameters {
 			route.rest.required = append(route.rest.required, requiredParam{in: m[1], name: m[2]})
 		}
+	}
+	sort.Slice(route.rest.required, func(i, j int) bool { return route.rest.required[i].name < route.rest.required[j].name })
+	if mc.RequestValidator != nil && mc.RequestValidator.ValidateRequestBody {
+		models, err := compileRequestModels(mc.RequestModels, "restapis/"+mpath)
+		if err != nil {
+			errs = append(errs, cfg.Errorf(mpath+".requestModels", "%v", err))
+		}
+		route.rest.models = models
 	}
 	ts, err := mapping.ParseTemplates(ic.RequestTemplates)
 	if err != nil {
@@ -404,6 +475,7 @@ var restRejections = map[rejection][2]string{
 	rejectUnsupportedMedia:  {"UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type"},
 	rejectMissingParameters: {"BAD_REQUEST_PARAMETERS", "Missing required request parameters"},
 	rejectThrottled:         {"THROTTLED", "Too Many Requests"},
+	rejectInvalidBody:       {"BAD_REQUEST_BODY", "Invalid request body"},
 }
 
 // restFailures are the gateway response types of integration failures, by kind.
@@ -491,6 +563,8 @@ func (v *errorVars) Context(name string) (string, bool) {
 		return string(events.AppendJSONString(nil, v.message)), true
 	case "error.responseType":
 		return v.responseType, true
+	case "error.validationErrorString":
+		return v.validationError, true
 	}
 	return v.httpRequest.Context(name)
 }

@@ -52,7 +52,7 @@ func TestWebSocketEventsMatchGoldenFiles(t *testing.T) {
 	connect := wsEvent(Connect)
 	connect.RouteKey = "$connect"
 	connect.Header = http.Header{"Sec-Websocket-Key": {"dGhlIHNhbXBsZSBub25jZQ=="}, "Sec-Websocket-Version": {"13"},
-		"X-Multi": {"a", "b"}}
+		"X-Multi": {"a", "b"}, "Connection": {"Upgrade"}, "Upgrade": {"websocket"}}
 	connect.Query = url.Values{"token": {"abc"}}
 	message := wsEvent(Message)
 	message.RouteKey, message.MessageID = "sendmessage", "R1knPc2ntjMCFIA="
