@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -28,6 +29,8 @@ type HTTPRoute struct {
 	rest *restMethod
 	// mockTemplates are an HTTP API MOCK's answer templates.
 	mockTemplates *mapping.Templates
+	// mappings are an HTTP API route's parameter mappings (HTTP_PROXY).
+	mappings *parameterMappings
 }
 
 // rejection is an answer the gateway gives on its own, before or instead of an integration; each
@@ -220,6 +223,10 @@ var proxyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return
 // transport. Path parameters ({id}, {proxy}) and ${stageVariables.x} are substituted into the
 // integration URI; the request's query string is passed on.
 func (e *Engine) proxy(ctx context.Context, w http.ResponseWriter, q *httpRequest, t *target, d httpDialect) {
+	var pm *parameterMappings
+	if q.route != nil {
+		pm = q.route.mappings
+	}
 	target, err := url.Parse(substituteURI(t.uri, q))
 	if err != nil {
 		d.failed(w, q, &integration.Error{Kind: integration.Invalid, Backend: t.uri, Err: err})
@@ -250,6 +257,10 @@ func (e *Engine) proxy(ctx context.Context, w http.ResponseWriter, q *httpReques
 	} else {
 		req.Header.Set("X-Forwarded-Proto", "http")
 	}
+	if pm != nil {
+		pm.applyRequest(target, req.Header, q)
+		req.URL = target.String()
+	}
 	resp, err := e.call(ctx, t, req)
 	if err != nil {
 		d.failed(w, q, err)
@@ -257,7 +268,21 @@ func (e *Engine) proxy(ctx context.Context, w http.ResponseWriter, q *httpReques
 	}
 	defer resp.Stream.Close()
 	integration.CopyHeaders(w.Header(), resp.Header)
-	w.WriteHeader(resp.StatusCode)
+	status := resp.StatusCode
+	if set, readsBody := pm.responseMappings(status); len(set) > 0 {
+		src := &responseSource{httpRequest: q, header: resp.Header}
+		if readsBody {
+			body, err := readLimited(resp.Stream)
+			if err != nil {
+				d.failed(w, q, &integration.Error{Kind: integration.Failed, Backend: t.uri, Err: err})
+				return
+			}
+			src.body = body
+			resp.Stream = io.NopCloser(bytes.NewReader(body))
+		}
+		status = applyResponse(set, status, w.Header(), src)
+	}
+	w.WriteHeader(status)
 	bp := proxyBufPool.Get().(*[]byte)
 	_, err = io.CopyBuffer(w, resp.Stream, *bp)
 	proxyBufPool.Put(bp)

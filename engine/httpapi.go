@@ -48,6 +48,10 @@ func compileHTTPAPI(cfg *config.Config, path string, ac *config.API, api *API, d
 			continue
 		}
 		route.target = t
+		if route.mappings, err = compileParameterMappings(ic.RequestParameters, ic.ResponseParameters); err != nil {
+			errs = append(errs, cfg.Errorf(rpath+".integration.requestParameters", "%v", err))
+			continue
+		}
 		if t.typ.Payload == integration.PayloadTemplate {
 			ts, err := mapping.ParseTemplates(ic.Templates)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/portico-gateway/portico/engine/events"
@@ -211,3 +212,30 @@ func sortedNames[V any](m map[string]V) []string {
 	sort.Strings(names)
 	return names
 }
+
+// Header implements routeselect.Source.
+func (q *httpRequest) Header(name string) (string, bool) {
+	v := q.r.Header.Values(name)
+	if len(v) == 0 {
+		return "", false
+	}
+	return strings.Join(v, ","), true
+}
+
+// QueryString implements routeselect.Source.
+func (q *httpRequest) QueryString(name string) (string, bool) {
+	v, ok := q.queryValues()[name]
+	if !ok || len(v) == 0 {
+		return "", false
+	}
+	return strings.Join(v, ","), true
+}
+
+// PathParameter implements routeselect.Source.
+func (q *httpRequest) PathParameter(name string) (string, bool) { return q.pathParameter(name) }
+
+// Method implements routeselect.Source.
+func (q *httpRequest) Method() string { return q.r.Method }
+
+// Path implements routeselect.Source.
+func (q *httpRequest) Path() string { return q.path }

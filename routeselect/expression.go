@@ -54,6 +54,18 @@ func (e *Expression) String() string { return e.src }
 // IsDefault reports whether the expression is $default.
 func (e *Expression) IsDefault() bool { return e.isDefault }
 
+// Variables lists the variables the expression references, as written without "$" and braces
+// ("request.header.x", "context.requestId").
+func (e *Expression) Variables() []string {
+	var out []string
+	for _, s := range e.segs {
+		if s.kind != kindLiteral {
+			out = append(out, s.source)
+		}
+	}
+	return out
+}
+
 // UsesBody reports whether the expression references request.body.
 func (e *Expression) UsesBody() bool { return e.usesBody }
 

@@ -58,6 +58,9 @@ func resolveVariable(name string) (segment, string) {
 		{"context.", kindContext},
 		{"stageVariables.", kindStageVariable},
 		{"integration.response.", kindIntegrationResponse},
+		// $response.header.x, $response.body.x: HTTP API response parameter mappings, answered by
+		// the same IntegrationResponseSource as "header.x", "body.x".
+		{"response.", kindIntegrationResponse},
 	}
 	for _, ns := range namespaces {
 		if rest, ok := strings.CutPrefix(name, ns.prefix); ok {

@@ -121,6 +121,11 @@ type Integration struct {
 	// like $request.header.a, $context.requestId, $stageVariables.x or static text.
 	// Zero value: none.
 	RequestParameters map[string]string `yaml:"requestParameters,omitempty" json:"requestParameters,omitempty"`
+	// ResponseParameters are an HTTP API's response parameter mappings by the backend's status
+	// code: {"500": {"overwrite:statuscode": "503", "append:header.X": "$response.header.Y"}}, with
+	// values $response.header.x, $response.body.x, $context.x, $stageVariables.x or static text
+	// (HTTP_PROXY integrations of HTTP APIs). Zero value: none.
+	ResponseParameters map[string]map[string]string `yaml:"responseParameters,omitempty" json:"responseParameters,omitempty"`
 	// PassthroughBehavior is WHEN_NO_MATCH, NEVER or WHEN_NO_TEMPLATES (WEBSOCKET).
 	// Zero value: WHEN_NO_MATCH.
 	PassthroughBehavior string `yaml:"passthroughBehavior,omitempty" json:"passthroughBehavior,omitempty"`

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/portico-gateway/portico/engine/integration"
+	"github.com/portico-gateway/portico/routeselect"
 )
 
 // validateHTTPAPI checks what is particular to HTTP APIs: the fixed route selection expression,
@@ -48,11 +50,78 @@ func validateHTTPIntegration(p *problems, path string, in *Integration) {
 			p.add(path+"."+f.name, "not allowed in HTTP APIs, which have no mapping templates")
 		}
 	}
+	mappable := in.IntegrationType == IntegrationHTTPProxy
+	if len(in.RequestParameters) > 0 && !mappable {
+		p.add(path+".requestParameters", "parameter mapping is only for integrationType HTTP_PROXY in HTTP APIs")
+	}
+	if len(in.ResponseParameters) > 0 && !mappable {
+		p.add(path+".responseParameters", "parameter mapping is only for integrationType HTTP_PROXY in HTTP APIs")
+	}
 	for _, key := range sortedKeys(in.RequestParameters) {
+		kpath := keyPath(path+".requestParameters", key)
 		if err := checkParameterMappingKey(key); err != nil {
-			p.add(keyPath(path+".requestParameters", key), "%v", err)
+			p.add(kpath, "%v", err)
+		} else if err := checkMappingValue(in.RequestParameters[key], false); err != nil {
+			p.add(kpath, "%v", err)
 		}
 	}
+	for _, status := range sortedKeys(in.ResponseParameters) {
+		spath := keyPath(path+".responseParameters", status)
+		if n, err := strconv.Atoi(status); err != nil || n < 200 || n > 599 || len(status) != 3 {
+			p.add(spath, "must be a status code from 200 to 599")
+			continue
+		}
+		m := in.ResponseParameters[status]
+		for _, key := range sortedKeys(m) {
+			kpath := keyPath(spath, key)
+			if err := checkResponseMappingKey(key); err != nil {
+				p.add(kpath, "%v", err)
+			} else if err := checkMappingValue(m[key], true); err != nil {
+				p.add(kpath, "%v", err)
+			}
+		}
+	}
+}
+
+// checkResponseMappingKey checks the key of an HTTP API response parameter mapping:
+// "overwrite:statuscode", or "append:", "overwrite:" or "remove:" followed by header.NAME.
+func checkResponseMappingKey(key string) error {
+	if key == "overwrite:statuscode" {
+		return nil
+	}
+	action, target, ok := strings.Cut(key, ":")
+	name, isHeader := strings.CutPrefix(target, "header.")
+	if !ok || !oneOf(action, []string{"append", "overwrite", "remove"}) || !isHeader {
+		return errors.New(`must be "overwrite:statuscode", or "append:", "overwrite:" or "remove:" followed by header.NAME`)
+	}
+	if !validToken(name) {
+		return fmt.Errorf("%q is not a valid header name", name)
+	}
+	return nil
+}
+
+// checkMappingValue checks a parameter mapping's value: static text, or $request.* (requests),
+// $response.* (responses), $context.* and $stageVariables.* references, alone or interpolated
+// (${request.header.x}). Request bodies stream to HTTP_PROXY backends, so $request.body is not a
+// source.
+func checkMappingValue(v string, response bool) error {
+	e, err := routeselect.Parse(v)
+	if err != nil {
+		return err
+	}
+	for _, ref := range e.Variables() {
+		switch {
+		case strings.HasPrefix(ref, "request.body"):
+			return fmt.Errorf("$%s: request bodies stream to the backend and cannot be mapped", ref)
+		case strings.HasPrefix(ref, "integration."):
+			return fmt.Errorf("$%s: not a parameter mapping source", ref)
+		case response && strings.HasPrefix(ref, "request."):
+			return fmt.Errorf("$%s: response mappings take $response, $context and $stageVariables values", ref)
+		case !response && strings.HasPrefix(ref, "response."):
+			return fmt.Errorf("$%s: request mappings cannot read the response", ref)
+		}
+	}
+	return nil
 }
 
 // checkParameterMappingKey checks the key of an HTTP API parameter mapping:
