@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portico-gateway/portico/engine/config"
 )
 
 // pathBackend records the path every request reaches it with.
@@ -194,4 +197,36 @@ apis:
 	require.Equal(t, rec.Header().Get("X-Amzn-Requestid"), ev.RequestContext.RequestID)
 	require.Equal(t, rec.Header().Get("X-Amz-Apigw-Id"), ev.RequestContext.ExtendedRequestID)
 	require.Len(t, ev.RequestContext.ResourceID, 6)
+}
+
+func TestOpenConnectionsAreRoutedByTheNewDeploymentAfterAReload(t *testing.T) {
+	const api = `
+apis:
+  - name: chat
+    apiId: chat000001
+    protocolType: WEBSOCKET
+    routes:
+%s
+    stages: [ { stageName: prod, stageVariables: { v: "%s" } } ]
+`
+	route := func(key, reply string) string {
+		return "      - routeKey: " + key + "\n        integration: { integrationType: MOCK, templates: { $default: '" + reply + "' } }\n        routeResponseSelectionExpression: $default\n"
+	}
+	env := newAdapterEnv(t, fmt.Sprintf(api, route("old", "old $stageVariables.v")+route("$default", "default"), "one"))
+	st, ok := env.d.ResolveStage("localhost", "/prod")
+	require.True(t, ok)
+	c := &Connection{ID: "AAAAAAAAAAAAAAAAAAAAAAAA", Stage: st}
+	rep := &collectReplies{ch: make(chan []byte, 4)}
+	env.e.MessageLent(c, []byte(`{"action":"old"}`), rep)
+	require.Equal(t, "old one", string(receive(t, rep.ch)))
+
+	cfg, err := config.Parse("x.yaml", []byte(fmt.Sprintf(api, route("new", "new $stageVariables.v")+route("$default", "default"), "two")))
+	require.NoError(t, err)
+	d, err := Compile(cfg, Deps{})
+	require.NoError(t, err)
+	env.e.Deploy(d)
+	env.e.MessageLent(c, []byte(`{"action":"new"}`), rep)
+	require.Equal(t, "new two", string(receive(t, rep.ch)), "the new route serves the open connection")
+	env.e.MessageLent(c, []byte(`{"action":"old"}`), rep)
+	require.Equal(t, "default", string(receive(t, rep.ch)), "a removed route no longer serves it")
 }

@@ -36,7 +36,7 @@ func TestErrorFrameMatchesAPIGatewayBytes(t *testing.T) {
 
 func TestMessageEventMatchesAPIGatewayShape(t *testing.T) {
 	c := testConnection()
-	r := &wsRequest{conn: c, eventType: EventMessage, routeKey: "sendmessage", requestID: "R1knPH17NjMFftw=",
+	r := &wsRequest{conn: c, stage: c.Stage, eventType: EventMessage, routeKey: "sendmessage", requestID: "R1knPH17NjMFftw=",
 		messageID: "R1knPc2ntjMCFIA=", body: []byte(`{"action":"sendmessage","data":"hi"}`), time: time.UnixMilli(1705751700453)}
 	raw := appendWebSocketEvent(nil, r)
 	require.Equal(t, `{"requestContext":{"routeKey":"sendmessage","messageId":"R1knPc2ntjMCFIA=","eventType":"MESSAGE",`+
@@ -53,7 +53,7 @@ func TestMessageEventMatchesAPIGatewayShape(t *testing.T) {
 
 func TestConnectEventCarriesHandshake(t *testing.T) {
 	c := testConnection()
-	r := &wsRequest{conn: c, eventType: EventConnect, routeKey: "$connect", requestID: "R1knPH17NjMFftw=", time: time.UnixMilli(1705751697419)}
+	r := &wsRequest{conn: c, stage: c.Stage, eventType: EventConnect, routeKey: "$connect", requestID: "R1knPH17NjMFftw=", time: time.UnixMilli(1705751697419)}
 	var ev events.APIGatewayWebsocketProxyRequest
 	raw := appendWebSocketEvent(nil, r)
 	require.NoError(t, json.Unmarshal(raw, &ev), string(raw))
@@ -79,7 +79,7 @@ func TestConnectEventCarriesHandshake(t *testing.T) {
 func TestDisconnectEventCarriesStatus(t *testing.T) {
 	c := testConnection()
 	c.ForgetHandshake()
-	r := &wsRequest{conn: c, eventType: EventDisconnect, routeKey: "$disconnect", requestID: "x", time: time.Now(), discCode: 1001, discReason: "Going away"}
+	r := &wsRequest{conn: c, stage: c.Stage, eventType: EventDisconnect, routeKey: "$disconnect", requestID: "x", time: time.Now(), discCode: 1001, discReason: "Going away"}
 	var ev events.APIGatewayWebsocketProxyRequest
 	require.NoError(t, json.Unmarshal(appendWebSocketEvent(nil, r), &ev))
 	require.EqualValues(t, 1001, ev.RequestContext.DisconnectStatusCode)

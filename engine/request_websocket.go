@@ -19,7 +19,9 @@ const (
 // $disconnect. It implements mapping.Vars and routeselect.Source so templates and selection
 // expressions read it without copying.
 type wsRequest struct {
-	conn       *Connection
+	conn *Connection
+	// stage is the connection's stage in the deployment the event runs on.
+	stage      *Stage
 	eventType  string
 	routeKey   string
 	requestID  string
@@ -37,7 +39,7 @@ func (r *wsRequest) event() *events.WebSocket {
 		Body: r.body, Time: r.time, DisconnectStatusCode: r.discCode, DisconnectReason: r.discReason,
 		ConnectionID: c.ID, ConnectedAt: c.ConnectedAt, DomainName: c.DomainName, SourceIP: c.SourceIP, UserAgent: c.UserAgent,
 		Header: c.Header, Query: c.Query, ListenerPort: c.ListenerPort, Proto: c.Proto, APIKey: c.APIKey, Host: c.Host,
-		Stage: c.Stage.Name, APIID: c.Stage.API.ID, StageVariables: c.Stage.Variables}
+		Stage: r.stage.Name, APIID: r.stage.API.ID, StageVariables: r.stage.Variables}
 }
 
 // appendWebSocketEvent appends the request's Lambda proxy event.
@@ -65,9 +67,9 @@ func (r *wsRequest) Context(name string) (string, bool) {
 	case "messageDirection":
 		return "IN", true
 	case "stage":
-		return c.Stage.Name, true
+		return r.stage.Name, true
 	case "apiId":
-		return c.Stage.API.ID, true
+		return r.stage.API.ID, true
 	case "domainName":
 		return c.DomainName, true
 	case "domainPrefix":
@@ -96,7 +98,7 @@ func (r *wsRequest) Context(name string) (string, bool) {
 
 // StageVariable implements mapping.Vars and routeselect.Source.
 func (r *wsRequest) StageVariable(name string) (string, bool) {
-	v, ok := r.conn.Stage.Variables[name]
+	v, ok := r.stage.Variables[name]
 	return v, ok
 }
 
@@ -139,7 +141,7 @@ func (r *wsRequest) PathParameter(string) (string, bool) { return "", false }
 func (r *wsRequest) Method() string { return "" }
 
 // Path implements routeselect.Source: the stage path of the connection.
-func (r *wsRequest) Path() string { return "/" + r.conn.Stage.Name }
+func (r *wsRequest) Path() string { return "/" + r.stage.Name }
 
 // handshakeOnlyHeaders belong to the WebSocket handshake with Portico and are not forwarded to an
 // HTTP integration's $connect request (hop-by-hop headers are dropped by copyHeaders).

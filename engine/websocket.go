@@ -104,7 +104,7 @@ func (e *Engine) Connect(ctx context.Context, c *Connection) ConnectResult {
 	if !ok {
 		return ConnectResult{Status: 200}
 	}
-	r := &wsRequest{conn: c, eventType: EventConnect, routeKey: "$connect", requestID: NewRequestID(), time: e.now()}
+	r := &wsRequest{conn: c, stage: c.Stage, eventType: EventConnect, routeKey: "$connect", requestID: NewRequestID(), time: e.now()}
 	resp, err := e.invokeWebSocket(ctx, route, r)
 	if err != nil {
 		e.log.Debug("$connect integration failed", zap.String("connectionId", c.ID), zap.Error(err))
@@ -129,8 +129,9 @@ func (e *Engine) Message(c *Connection, body []byte, rep Replier) { e.MessageLen
 // rep during the call may be body itself or a part of it (a passthrough MOCK echoes it).
 func (e *Engine) MessageLent(c *Connection, body []byte, rep Replier) (kept bool) {
 	e.metrics.message()
-	a := c.Stage.API.webSocket()
-	r := &wsRequest{conn: c, eventType: EventMessage, requestID: NewRequestID(), body: body, time: e.now()}
+	st := e.currentStage(c)
+	a := st.API.webSocket()
+	r := &wsRequest{conn: c, stage: st, eventType: EventMessage, requestID: NewRequestID(), body: body, time: e.now()}
 	r.messageID = NewRequestID() // API Gateway gives each message its own id, apart from the request id
 	key, ok := a.table.Select(body, r)
 	if !ok {
@@ -184,11 +185,12 @@ func (e *Engine) respond(route *Route, r *wsRequest, rep Replier) {
 
 // Disconnect runs the $disconnect route, best effort, on its own goroutine; its result is ignored.
 func (e *Engine) Disconnect(c *Connection, code int, reason string) {
-	route, ok := c.Stage.API.webSocket().routes["$disconnect"]
+	st := e.currentStage(c)
+	route, ok := st.API.webSocket().routes["$disconnect"]
 	if !ok {
 		return
 	}
-	r := &wsRequest{conn: c, eventType: EventDisconnect, routeKey: "$disconnect", requestID: NewRequestID(),
+	r := &wsRequest{conn: c, stage: st, eventType: EventDisconnect, routeKey: "$disconnect", requestID: NewRequestID(),
 		time: e.now(), discCode: code, discReason: reason}
 	e.inflight.Add(1)
 	go func() {
@@ -197,6 +199,21 @@ func (e *Engine) Disconnect(c *Connection, code int, reason string) {
 			e.log.Debug("$disconnect integration failed", zap.String("connectionId", c.ID), zap.Error(err))
 		}
 	}()
+}
+
+// currentStage is the connection's stage in the current deployment: after a reload, messages of
+// open connections are routed by the new deployment's routes, as API Gateway does (the connection
+// keeps its id and identity). A connection whose API or stage is gone keeps the one it opened on.
+func (e *Engine) currentStage(c *Connection) *Stage {
+	d := e.Deployment()
+	if api, ok := d.byID[c.Stage.API.ID]; ok && api != c.Stage.API {
+		if st, ok := api.Stages[c.Stage.Name]; ok {
+			if _, ws := api.adapter.(*webSocketAPI); ws {
+				return st
+			}
+		}
+	}
+	return c.Stage
 }
 
 // invokeWebSocket builds the integration request of a WebSocket event for the route's integration
@@ -256,7 +273,7 @@ func (rt *Route) httpRequest(req *integration.Request, r *wsRequest) error {
 			body = rendered
 		}
 	}
-	req.Method, req.URL, req.Header = t.method, substituteStageVariables(t.uri, r.conn.Stage.Variables), http.Header{}
+	req.Method, req.URL, req.Header = t.method, substituteStageVariables(t.uri, r.stage.Variables), http.Header{}
 	switch r.eventType {
 	case EventMessage:
 		req.Body = body
