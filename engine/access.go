@@ -30,9 +30,7 @@ func (e *Engine) answered(q *httpRequest, status int) {
 
 // integrationFailed notes an integration failure of an HTTP or REST request.
 func (e *Engine) integrationFailed(q *httpRequest, err error) {
-	if ce := e.log.Check(zap.DebugLevel, "integration failed"); ce != nil {
-		ce.Write(zap.String("requestId", q.requestID), zap.String("routeKey", q.routeKey), zap.Error(err))
-	}
+	e.warnIntegration("integration failed", q.api, stageName(q.stage), q.routeKey, q.requestID, err)
 }
 
 func stageName(s *Stage) string {

@@ -25,6 +25,8 @@ type Engine struct {
 	maxPerConn  int32
 	maxReply    int
 	now         func() time.Time
+	// warns rate-limits the warnings of failed integrations.
+	warns *warnLimiter
 }
 
 // Options configure an Engine.
@@ -46,7 +48,8 @@ type Options struct {
 // New returns an Engine serving d.
 func New(d *Deployment, opts Options) *Engine {
 	e := &Engine{log: opts.Logger, accessLog: opts.AccessLog, metrics: opts.Metrics, now: time.Now,
-		maxInflight: int64(opts.MaxInflight), maxPerConn: int32(opts.MaxInflightPerConnection), maxReply: opts.MaxReplyBytes}
+		maxInflight: int64(opts.MaxInflight), maxPerConn: int32(opts.MaxInflightPerConnection), maxReply: opts.MaxReplyBytes,
+		warns: newWarnLimiter(10, 50)}
 	if e.log == nil {
 		e.log = zap.NewNop()
 	}

@@ -107,7 +107,8 @@ func (e *Engine) Connect(ctx context.Context, c *Connection) ConnectResult {
 	r := &wsRequest{conn: c, stage: c.Stage, eventType: EventConnect, routeKey: "$connect", requestID: NewRequestID(), time: e.now()}
 	resp, err := e.invokeWebSocket(ctx, route, r)
 	if err != nil {
-		e.log.Debug("$connect integration failed", zap.String("connectionId", c.ID), zap.Error(err))
+		e.warnIntegration("$connect integration failed", c.Stage.API, c.Stage.Name, "$connect", r.requestID, err,
+			zap.String("connectionId", c.ID))
 		return ConnectResult{Status: 502, Header: jsonHeader(), Body: []byte(`{"message": "Internal server error"}`)}
 	}
 	res := ConnectResult{Status: resp.status, Header: resp.header}
@@ -161,9 +162,8 @@ func (e *Engine) MessageLent(c *Connection, body []byte, rep Replier) (kept bool
 func (e *Engine) respond(route *Route, r *wsRequest, rep Replier) {
 	resp, err := e.invokeWebSocket(context.Background(), route, r)
 	if err != nil {
-		if ce := e.log.Check(zap.DebugLevel, "integration failed"); ce != nil {
-			ce.Write(zap.String("connectionId", r.conn.ID), zap.String("routeKey", r.routeKey), zap.Error(err))
-		}
+		e.warnIntegration("integration failed", r.stage.API, r.stage.Name, r.routeKey, r.requestID, err,
+			zap.String("connectionId", r.conn.ID))
 		rep.Reply(errorFrame("Internal server error", r.conn.ID, r.requestID))
 		return
 	}
@@ -174,9 +174,8 @@ func (e *Engine) respond(route *Route, r *wsRequest, rep Replier) {
 		// A route response goes out as one message: one over the message limit is an integration
 		// error, never a giant frame.
 		e.metrics.integrationError()
-		if ce := e.log.Check(zap.DebugLevel, "route response over the message limit"); ce != nil {
-			ce.Write(zap.String("connectionId", r.conn.ID), zap.String("routeKey", r.routeKey), zap.Int("bytes", len(resp.body)))
-		}
+		e.warnIntegration("route response over the message limit", r.stage.API, r.stage.Name, r.routeKey, r.requestID,
+			fmt.Errorf("%d bytes, limit %d", len(resp.body), e.maxReply), zap.String("connectionId", r.conn.ID))
 		rep.Reply(errorFrame("Internal server error", r.conn.ID, r.requestID))
 		return
 	}

@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/portico-gateway/portico/engine/config"
+)
+
+func TestFailedIntegrationsAreWarnedRateLimitedWithTheirRoute(t *testing.T) {
+	ns := adapterNATS(t)
+	nc := adapterConnect(t, ns)
+	cfg, err := config.Parse("x.yaml", []byte(`
+apis:
+  - name: site
+    protocolType: HTTP
+    routes:
+      - routeKey: GET /gone
+        integration: { integrationType: NATS, integrationUri: nobody.listens }
+`))
+	require.NoError(t, err)
+	d, err := Compile(cfg, Deps{NATS: nc, NATSState: NewNATSState()})
+	require.NoError(t, err)
+	core, logs := observer.New(zapcore.WarnLevel)
+	e := New(d, Options{Logger: zap.New(core)})
+	for i := 0; i < 300; i++ {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://localhost/gone", nil))
+		require.Equal(t, 503, rec.Code)
+	}
+	entries := logs.All()
+	require.NotEmpty(t, entries)
+	require.Less(t, len(entries), 100, "a flood of failures does not flood the log")
+	f := entries[0].ContextMap()
+	require.Equal(t, "integration failed", entries[0].Message)
+	require.Equal(t, d.APIs[0].ID, f["apiId"])
+	require.Equal(t, "$default", f["stage"])
+	require.Equal(t, "GET /gone", f["routeKey"])
+	require.Len(t, f["requestId"], 16)
+
+	// Once the bucket refills, the next warning says how many were held back.
+	e.warns.last = time.Now().Add(-time.Minute)
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://localhost/gone", nil))
+	last := logs.All()[len(logs.All())-1].ContextMap()
+	require.Greater(t, last["suppressed"], int64(100))
+}
