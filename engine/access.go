@@ -12,7 +12,12 @@ func (e *Engine) answered(q *httpRequest, status int) {
 	if status == 0 {
 		status = 200
 	}
-	e.metrics.clientErrorFor(status)
+	rm := q.metrics
+	if rm == nil {
+		rm = e.metrics.route(q.stage, "")
+	}
+	rm.messaged()
+	rm.answered(status, time.Since(q.time))
 	if e.accessLog == nil {
 		return
 	}

@@ -55,6 +55,8 @@ type Stage struct {
 	API       *API
 	Name      string
 	Variables map[string]string
+	// metrics caches the metrics of the stage's routes.
+	metrics stageMetrics
 }
 
 // Deps are what integrations need from the node: the NATS connection and its state, and the HTTP

@@ -200,7 +200,7 @@ func (e *Engine) invokeFunction(ctx context.Context, w http.ResponseWriter, q *h
 	ev := q.event()
 	ev.BodyBase64 = d.binaryBody(q)
 	buf := encode(make([]byte, 0, 1024+len(q.body)*4/3), ev)
-	resp, err := e.call(ctx, t, &integration.Request{Body: buf})
+	resp, err := e.call(ctx, q.metrics, t, &integration.Request{Body: buf})
 	if err != nil {
 		d.failed(w, q, err)
 		return
@@ -261,7 +261,7 @@ func (e *Engine) proxy(ctx context.Context, w http.ResponseWriter, q *httpReques
 		pm.applyRequest(target, req.Header, q)
 		req.URL = target.String()
 	}
-	resp, err := e.call(ctx, t, req)
+	resp, err := e.call(ctx, q.metrics, t, req)
 	if err != nil {
 		d.failed(w, q, err)
 		return

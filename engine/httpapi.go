@@ -98,7 +98,6 @@ func (a *httpAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 	st, path, ok := splitStage(api, r.URL.EscapedPath())
 	q := newHTTPRequest(e, api, st, r, path, e.now())
 	w.Header().Set("Apigw-Requestid", q.requestID)
-	e.metrics.message()
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() { e.answered(q, sw.status) }()
 	w = sw
@@ -120,6 +119,7 @@ func (a *httpAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 	q.routeKey, q.params = key, params
 	route := a.routes[key]
 	q.route = route
+	q.metrics = e.metrics.route(st, key)
 	t := route.target
 	e.invokeHTTP(w, q, route, a, func(ctx context.Context, w http.ResponseWriter, q *httpRequest) {
 		switch t.typ.Payload {
@@ -148,7 +148,7 @@ func (a *httpAPI) mock(ctx context.Context, e *Engine, w http.ResponseWriter, q 
 		}
 		body = out
 	}
-	resp, err := e.call(ctx, route.target, &integration.Request{Body: body})
+	resp, err := e.call(ctx, q.metrics, route.target, &integration.Request{Body: body})
 	if err != nil {
 		a.failed(w, q, err)
 		return

@@ -33,7 +33,8 @@ type httpRequest struct {
 	// routeKey (HTTP APIs) or resource and method key (REST APIs) of the matched route.
 	routeKey string
 	route    *HTTPRoute
-	query    url.Values // parsed on first use; see queryValues
+	metrics  *routeMetrics // of the matched route; nil until a route matched
+	query    url.Values    // parsed on first use; see queryValues
 	params   []routeselect.Param
 	sourceIP string
 	// Sorted names for templates that walk $input.params() and $stageVariables, made on first use.

@@ -22,6 +22,7 @@ type wsRequest struct {
 	conn *Connection
 	// stage is the connection's stage in the deployment the event runs on.
 	stage      *Stage
+	metrics    *routeMetrics
 	eventType  string
 	routeKey   string
 	requestID  string

@@ -69,7 +69,6 @@ func (a *restAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 	q.extendedRequestID, q.requestID = q.requestID, uuid.NewString()
 	w.Header().Set("X-Amzn-Requestid", q.requestID)
 	w.Header().Set("X-Amz-Apigw-Id", q.extendedRequestID)
-	e.metrics.message()
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() { e.answered(q, sw.status) }()
 	w = sw
@@ -86,6 +85,7 @@ func (a *restAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 	q.params = params
 	route := a.routes[methodKey+" "+resource]
 	q.route, q.routeKey = route, route.Key
+	q.metrics = e.metrics.route(st, route.Key)
 	if missing := route.rest.missing(q); len(missing) > 0 {
 		a.reject(w, q, rejectMissingParameters, "Missing required request parameters: ["+strings.Join(missing, ", ")+"]")
 		return
@@ -154,7 +154,7 @@ func (a *restAPI) templated(ctx context.Context, e *Engine, w http.ResponseWrite
 			return
 		}
 	}
-	resp, err := e.call(ctx, t, req)
+	resp, err := e.call(ctx, q.metrics, t, req)
 	if err != nil {
 		a.failed(w, q, err)
 		return

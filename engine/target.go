@@ -48,15 +48,15 @@ func compileTarget(s targetSpec, deps Deps) (*target, error) {
 
 // call invokes the target within ctx (which carries the deadline of the caller's choosing), counting
 // latency and failures.
-func (e *Engine) call(ctx context.Context, t *target, req *integration.Request) (*integration.Response, error) {
+func (e *Engine) call(ctx context.Context, rm *routeMetrics, t *target, req *integration.Request) (*integration.Response, error) {
 	start := time.Now()
 	resp, err := t.inv.Invoke(ctx, req)
-	e.metrics.integrationLatency(time.Since(start))
+	rm.integrationTook(time.Since(start))
 	if err == nil && ctx.Err() != nil && !t.streams {
 		err = &integration.Error{Kind: integration.Timeout, Backend: t.uri, Err: ctx.Err()}
 	}
 	if err != nil {
-		e.metrics.integrationError()
+		rm.integrationFailed()
 	}
 	return resp, err
 }

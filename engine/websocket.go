@@ -99,7 +99,8 @@ func compileWebSocketRoute(cfg *config.Config, path string, rc *config.Route, de
 // Connect runs the $connect route for a new connection, synchronously. Without a $connect route the
 // connection is accepted.
 func (e *Engine) Connect(ctx context.Context, c *Connection) ConnectResult {
-	e.metrics.connect()
+	rm := e.metrics.route(c.Stage, "$connect")
+	rm.connected()
 	route, ok := c.Stage.API.webSocket().routes["$connect"]
 	if !ok {
 		return ConnectResult{Status: 200}
@@ -114,7 +115,7 @@ func (e *Engine) Connect(ctx context.Context, c *Connection) ConnectResult {
 	res := ConnectResult{Status: resp.status, Header: resp.header}
 	if resp.status < 200 || resp.status > 299 {
 		res.Body = resp.body
-		e.metrics.clientError()
+		rm.clientFailed()
 	}
 	return res
 }
@@ -129,14 +130,16 @@ func (e *Engine) Message(c *Connection, body []byte, rep Replier) { e.MessageLen
 // When kept is false, nothing the engine holds refers to body any more, except that a reply given to
 // rep during the call may be body itself or a part of it (a passthrough MOCK echoes it).
 func (e *Engine) MessageLent(c *Connection, body []byte, rep Replier) (kept bool) {
-	e.metrics.message()
 	st := e.currentStage(c)
 	a := st.API.webSocket()
 	r := &wsRequest{conn: c, stage: st, eventType: EventMessage, requestID: NewRequestID(), body: body, time: e.now()}
 	r.messageID = NewRequestID() // API Gateway gives each message its own id, apart from the request id
 	key, ok := a.table.Select(body, r)
+	rm := e.metrics.route(st, key)
+	rm.messaged()
+	r.metrics = rm
 	if !ok {
-		e.metrics.clientError()
+		rm.clientFailed()
 		rep.Reply(errorFrame("Forbidden", c.ID, r.requestID))
 		return false
 	}
@@ -147,6 +150,7 @@ func (e *Engine) MessageLent(c *Connection, body []byte, rep Replier) (kept bool
 		return false
 	}
 	if !e.acquire(c) {
+		rm.executionFailed()
 		rep.Reply(errorFrame("Too Many Requests", c.ID, r.requestID))
 		return false
 	}
@@ -173,7 +177,7 @@ func (e *Engine) respond(route *Route, r *wsRequest, rep Replier) {
 	if e.maxReply > 0 && len(resp.body) > e.maxReply {
 		// A route response goes out as one message: one over the message limit is an integration
 		// error, never a giant frame.
-		e.metrics.integrationError()
+		r.metrics.executionFailed()
 		e.warnIntegration("route response over the message limit", r.stage.API, r.stage.Name, r.routeKey, r.requestID,
 			fmt.Errorf("%d bytes, limit %d", len(resp.body), e.maxReply), zap.String("connectionId", r.conn.ID))
 		rep.Reply(errorFrame("Internal server error", r.conn.ID, r.requestID))
@@ -236,7 +240,7 @@ func (e *Engine) invokeWebSocket(ctx context.Context, route *Route, r *wsRequest
 			return nil, err
 		}
 	}
-	resp, err := e.call(ctx, t, req)
+	resp, err := e.call(ctx, r.metrics, t, req)
 	if err != nil {
 		return nil, err
 	}
