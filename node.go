@@ -112,7 +112,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	}
 	n.engine = engine.New(dep, engine.Options{Logger: log.Named("engine"), AccessLog: accessLogger(cfg, log), Metrics: metrics,
 		MaxInflight: cfg.Node.MaxInflightIntegrations, MaxInflightPerConnection: cfg.WebSocket.MaxInflightPerConnection,
-		MaxReplyBytes: cfg.WebSocket.MaxMessageBytes})
+		MaxReplyBytes: cfg.WebSocket.MaxMessageBytes, StageAccessLog: log.Named("access")})
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "portico", Name: "integrations_inflight",
 		Help: "Integration calls running on this node."}, func() float64 { return float64(n.engine.Inflight()) }))
 	wsc := cfg.WebSocket

@@ -18,6 +18,9 @@ func (e *Engine) answered(q *httpRequest, status int) {
 	}
 	rm.messaged()
 	rm.answered(status, time.Since(q.time))
+	if q.stage != nil && q.stage.access != nil {
+		e.stageLog.Info(q.stage.access.render(accessVars(q.Context, status, q.time)))
+	}
 	if e.accessLog == nil {
 		return
 	}
@@ -43,4 +46,12 @@ func stageName(s *Stage) string {
 		return ""
 	}
 	return s.Name
+}
+
+// accessWebSocket writes a WebSocket event's line to its stage's access log, when it has one.
+func (e *Engine) accessWebSocket(r *wsRequest, status int) {
+	if r.stage == nil || r.stage.access == nil {
+		return
+	}
+	e.stageLog.Info(r.stage.access.render(accessVars(r.Context, status, r.time)))
 }

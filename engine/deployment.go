@@ -57,6 +57,8 @@ type Stage struct {
 	Variables map[string]string
 	// metrics caches the metrics of the stage's routes.
 	metrics stageMetrics
+	// access is the stage's access log format; nil: none.
+	access *accessFormat
 }
 
 // Deps are what integrations need from the node: the NATS connection and its state, and the HTTP
@@ -126,7 +128,11 @@ func stagesOf(api *API, stages []config.Stage, rest bool) {
 		if rest {
 			vars = sc.Variables
 		}
-		api.Stages[sc.StageName] = &Stage{API: api, Name: sc.StageName, Variables: vars}
+		st := &Stage{API: api, Name: sc.StageName, Variables: vars}
+		if sc.AccessLogSettings != nil {
+			st.access = compileAccessFormat(sc.AccessLogSettings.Format)
+		}
+		api.Stages[sc.StageName] = st
 	}
 }
 

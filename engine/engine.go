@@ -25,6 +25,8 @@ type Engine struct {
 	maxPerConn  int32
 	maxReply    int
 	now         func() time.Time
+	// stageLog writes the lines of stages' access log formats.
+	stageLog *zap.Logger
 	// warns rate-limits the warnings of failed integrations.
 	warns *warnLimiter
 }
@@ -33,7 +35,10 @@ type Engine struct {
 type Options struct {
 	Logger    *zap.Logger // nil: no logs
 	AccessLog *zap.Logger // nil: no access log for HTTP and REST requests
-	Metrics   *Metrics    // nil: not counted
+	// StageAccessLog receives the lines of stages with accessLogSettings. Nil: the Logger's
+	// "access" child.
+	StageAccessLog *zap.Logger
+	Metrics        *Metrics // nil: not counted
 	// MaxInflight bounds the integration calls running at once (node.maxInflightIntegrations).
 	// Zero: unbounded.
 	MaxInflight int
@@ -52,6 +57,10 @@ func New(d *Deployment, opts Options) *Engine {
 		warns: newWarnLimiter(10, 50)}
 	if e.log == nil {
 		e.log = zap.NewNop()
+	}
+	e.stageLog = opts.StageAccessLog
+	if e.stageLog == nil {
+		e.stageLog = e.log.Named("access")
 	}
 	e.deployment.Store(d)
 	return e

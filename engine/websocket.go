@@ -110,6 +110,7 @@ func (e *Engine) Connect(ctx context.Context, c *Connection) ConnectResult {
 	if err != nil {
 		e.warnIntegration("$connect integration failed", c.Stage.API, c.Stage.Name, "$connect", r.requestID, err,
 			zap.String("connectionId", c.ID))
+		e.accessWebSocket(r, 502)
 		return ConnectResult{Status: 502, Header: jsonHeader(), Body: []byte(`{"message": "Internal server error"}`)}
 	}
 	res := ConnectResult{Status: resp.status, Header: resp.header}
@@ -117,6 +118,7 @@ func (e *Engine) Connect(ctx context.Context, c *Connection) ConnectResult {
 		res.Body = resp.body
 		rm.clientFailed()
 	}
+	e.accessWebSocket(r, res.Status)
 	return res
 }
 
@@ -140,6 +142,7 @@ func (e *Engine) MessageLent(c *Connection, body []byte, rep Replier) (kept bool
 	r.metrics = rm
 	if !ok {
 		rm.clientFailed()
+		e.accessWebSocket(r, 403)
 		rep.Reply(errorFrame("Forbidden", c.ID, r.requestID))
 		return false
 	}
@@ -151,6 +154,7 @@ func (e *Engine) MessageLent(c *Connection, body []byte, rep Replier) (kept bool
 	}
 	if !e.acquire(c) {
 		rm.executionFailed()
+		e.accessWebSocket(r, 429)
 		rep.Reply(errorFrame("Too Many Requests", c.ID, r.requestID))
 		return false
 	}
@@ -168,9 +172,11 @@ func (e *Engine) respond(route *Route, r *wsRequest, rep Replier) {
 	if err != nil {
 		e.warnIntegration("integration failed", r.stage.API, r.stage.Name, r.routeKey, r.requestID, err,
 			zap.String("connectionId", r.conn.ID))
+		e.accessWebSocket(r, 500)
 		rep.Reply(errorFrame("Internal server error", r.conn.ID, r.requestID))
 		return
 	}
+	e.accessWebSocket(r, 200)
 	if !route.TwoWay || len(resp.body) == 0 {
 		return
 	}

@@ -149,6 +149,20 @@ type Stage struct {
 	Variables map[string]string `yaml:"variables,omitempty" json:"variables,omitempty"`
 	// Description is free text. Zero value: none.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// AccessLogSettings turn on the stage's access log: one line per request, message, connect and
+	// disconnect, in Format, written to the node's log (logger "access"). Zero value: no stage
+	// access log (node.accessLog still logs HTTP and REST requests in Portico's own fields).
+	AccessLogSettings *AccessLogSettings `yaml:"accessLogSettings,omitempty" json:"accessLogSettings,omitempty"`
+}
+
+// AccessLogSettings is a stage's access log format, as API Gateway spells it.
+type AccessLogSettings struct {
+	// Format is the line, with $context variables ($context.requestId, $context.status, ...)
+	// substituted; a variable without a value prints "-". Required.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+	// DestinationArn names a CloudWatch Logs group in API Gateway; Portico writes to its own log,
+	// so it must be empty.
+	DestinationArn string `yaml:"destinationArn,omitempty" json:"destinationArn,omitempty"`
 }
 
 // ID returns the API's id: APIID, or DeriveAPIID(Name) when APIID is empty.

@@ -139,6 +139,14 @@ func validateStages(p *problems, path string, a *API) {
 				stages[name] = k
 			}
 		}
+		if als := s.AccessLogSettings; als != nil {
+			if als.Format == "" {
+				p.add(spath+".accessLogSettings.format", "required")
+			}
+			if als.DestinationArn != "" {
+				p.add(spath+".accessLogSettings.destinationArn", "access logs go to the node's log (logger \"access\"); remove destinationArn")
+			}
+		}
 		if rest && len(s.StageVariables) > 0 {
 			p.add(spath+".stageVariables", `REST stages spell it "variables"`)
 		}
