@@ -67,6 +67,12 @@ func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options)
 		_ = sub.Unsubscribe()
 		return nil, err
 	}
+	// The server knows the subscription once the flush returns, so calls forwarded from other nodes
+	// right after start find this node instead of no responders.
+	if err := nc.FlushTimeout(5 * time.Second); err != nil && nc.IsConnected() {
+		_ = sub.Unsubscribe()
+		return nil, fmt.Errorf("subscribe %s: %w", subject, err)
+	}
 	s.sub = sub
 	return s, nil
 }

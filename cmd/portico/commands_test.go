@@ -72,7 +72,7 @@ func TestMalformedConfigNamesFileLineAndField(t *testing.T) {
 }
 
 func TestBadTemplateIsReportedAtItsField(t *testing.T) {
-	bad := strings.Replace(goodConfig, `"$input.body"`, `"#if($x) y #end"`, 1)
+	bad := strings.Replace(goodConfig, `"$input.body"`, `"#if($x) never closed"`, 1)
 	p := writeFile(t, "tmpl.yaml", bad)
 	_, err := runCommand(t, "validate", "--config", p)
 	require.Error(t, err)

@@ -30,6 +30,9 @@ func (c *Config) validateAPIs(p *problems) {
 				ids[id] = i
 			}
 		}
+		if a.APIKeySelectionExpression != "" && a.ProtocolType == ProtocolWebSocket {
+			p.add(path+".apiKeySelectionExpression", "API keys and usage plans are not served yet; an API key selection would protect nothing, so it is refused")
+		}
 		switch a.ProtocolType {
 		case "":
 			p.add(path+".protocolType", "required")

@@ -13,6 +13,10 @@ import (
 // resourcePath, whose parameters are params, nil when the path is invalid), request models,
 // method responses and integration.
 func validateMethod(p *problems, mpath, resourcePath string, m *Method, params map[string]bool) {
+	if m.APIKeyRequired {
+		// Accepting it would leave the method open to every caller.
+		p.add(mpath+".apiKeyRequired", "API keys and usage plans are not served yet; a method that requires a key cannot be protected, so it is refused")
+	}
 	for _, key := range sortedKeys(m.RequestParameters) {
 		kpath := keyPath(mpath+".requestParameters", key)
 		loc, name, ok := parameterName(key, "method.request.", requestLocations()...)

@@ -53,7 +53,7 @@ func TestRESTAPIParsesWithDefaults(t *testing.T) {
 		TimeoutInMillis:     29000,
 		PassthroughBehavior: PassthroughWhenNoMatch,
 	}, pet.Methods[0].Integration, "NATS has no backend method")
-	require.True(t, pet.Methods[1].APIKeyRequired)
+	require.False(t, pet.Methods[1].APIKeyRequired)
 	require.Equal(t, MethodIntegration{
 		Type:                IntegrationHTTP,
 		URI:                 "https://${stageVariables.host}/pets/{petId}",
@@ -388,4 +388,17 @@ func TestRESTAPIReportsEveryProblem(t *testing.T) {
 		`all.yaml:13:9: apis[0].resources[1].path: {petId} under "/pets" conflicts with {id} of apis[0].resources[0]: a path has at most one variable child`,
 		`all.yaml:17:9: apis[0].stages[0].stageVariables: REST stages spell it "variables"`,
 	}, "\n"))
+}
+
+func TestAPIKeysAreRefusedUntilTheyAreServed(t *testing.T) {
+	_, err := Parse("k.yaml", []byte(mockMethod("            apiKeyRequired: true\n")))
+	require.ErrorContains(t, err, "apiKeyRequired: API keys and usage plans are not served yet")
+	_, err = Parse("k.yaml", []byte(`apis:
+  - name: chat
+    protocolType: WEBSOCKET
+    apiKeySelectionExpression: $request.header.x-api-key
+    routes: [ { routeKey: $default, integration: { integrationType: MOCK } } ]
+    stages: [ { stageName: prod } ]
+`))
+	require.ErrorContains(t, err, "k.yaml:4:5: apis[0].apiKeySelectionExpression: API keys and usage plans are not served yet")
 }
