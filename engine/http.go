@@ -31,6 +31,9 @@ type HTTPRoute struct {
 	mockTemplates *mapping.Templates
 	// mappings are an HTTP API route's parameter mappings (HTTP_PROXY).
 	mappings *parameterMappings
+	// jwt is an HTTP API route's JWT authorizer, and scopes the route's authorizationScopes.
+	jwt    *jwtAuthorizer
+	scopes []string
 }
 
 // rejection is an answer the gateway gives on its own, before or instead of an integration; each
@@ -45,6 +48,8 @@ const (
 	rejectMissingParameters
 	rejectThrottled
 	rejectInvalidBody
+	rejectUnauthorized
+	rejectForbidden
 )
 
 // httpDialect is how an HTTP or REST API answers what the gateway says itself: rejections, and

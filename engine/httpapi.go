@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -30,6 +32,16 @@ func (a *httpAPI) routeKeys() int { return len(a.routes) }
 func compileHTTPAPI(cfg *config.Config, path string, ac *config.API, api *API, deps Deps) config.Errors {
 	var errs config.Errors
 	a := &httpAPI{routes: make(map[string]*HTTPRoute, len(ac.Routes)), payloadV1: map[string]bool{}}
+	authorizers := map[string]*jwtAuthorizer{}
+	for i := range ac.Authorizers {
+		z := &ac.Authorizers[i]
+		j, err := compileJWTAuthorizer(z, deps.Transport)
+		if err != nil {
+			errs = append(errs, cfg.Errorf(fmt.Sprintf("%s.authorizers[%d].identitySource", path, i), "%v", err))
+			continue
+		}
+		authorizers[z.Name], authorizers[z.ID()] = j, j
+	}
 	keys := make([]string, 0, len(ac.Routes))
 	for j := range ac.Routes {
 		rc := &ac.Routes[j]
@@ -41,6 +53,13 @@ func compileHTTPAPI(cfg *config.Config, path string, ac *config.API, api *API, d
 		}
 		ic := &rc.Integration
 		route := &HTTPRoute{Key: rc.RouteKey, Path: p}
+		if rc.AuthorizationType == "JWT" {
+			route.jwt, route.scopes = authorizers[rc.AuthorizerID], rc.AuthorizationScopes
+			if route.jwt == nil {
+				errs = append(errs, cfg.Errorf(rpath+".authorizerId", "no JWT authorizer %q", rc.AuthorizerID))
+				continue
+			}
+		}
 		t, err := compileTarget(targetSpec{protocol: config.ProtocolHTTP, typeName: ic.IntegrationType, uri: ic.IntegrationURI,
 			method: ic.IntegrationMethod, timeoutMS: ic.TimeoutInMillis, stream: true}, deps)
 		if err != nil {
@@ -120,6 +139,19 @@ func (a *httpAPI) serve(e *Engine, w http.ResponseWriter, r *http.Request, api *
 	route := a.routes[key]
 	q.route = route
 	q.metrics = e.metrics.route(st, key)
+	if route.jwt != nil {
+		claims, scopes, err := route.jwt.authorize(r.Context(), q, route.scopes)
+		switch {
+		case errors.Is(err, errForbidden):
+			a.reject(w, q, rejectForbidden, "")
+			return
+		case err != nil:
+			w.Header().Set("Www-Authenticate", `Bearer scope="" error="invalid_token" error_description=`+strconv.Quote(err.Error()))
+			a.reject(w, q, rejectUnauthorized, "")
+			return
+		}
+		q.jwtClaims, q.jwtScopes, q.authorized = claims, scopes, true
+	}
 	t := route.target
 	e.invokeHTTP(w, q, route, a, func(ctx context.Context, w http.ResponseWriter, q *httpRequest) {
 		switch t.typ.Payload {
@@ -173,6 +205,8 @@ var httpRejections = map[rejection]httpAnswer{
 	rejectMissingParameters: {400, `{"message":"Bad Request"}`},
 	rejectThrottled:         {429, `{"message":"Too Many Requests"}`},
 	rejectInvalidBody:       {400, `{"message":"Bad Request"}`},
+	rejectUnauthorized:      {401, `{"message":"Unauthorized"}`},
+	rejectForbidden:         {403, `{"message":"Forbidden"}`},
 }
 
 // httpFailures are HTTP APIs' answers to integration failures, by kind.

@@ -44,6 +44,10 @@ type httpRequest struct {
 	overrides map[string][]string
 	// validationError is $context.error.validationErrorString after a failed body validation.
 	validationError string
+	// jwtClaims and jwtScopes are what a JWT authorizer let through (authorized).
+	jwtClaims  map[string]string
+	jwtScopes  []string
+	authorized bool
 }
 
 func newHTTPRequest(e *Engine, api *API, st *Stage, r *http.Request, path string, now time.Time) *httpRequest {
@@ -77,7 +81,8 @@ func (q *httpRequest) pathParameter(name string) (string, bool) {
 func (q *httpRequest) event() *events.HTTP {
 	ev := &events.HTTP{Request: q.r, Body: q.body, RequestID: q.requestID, Time: q.time, Path: q.path, RawPath: q.rawPath,
 		RouteKey: q.routeKey, PathParameters: q.params, Query: q.queryValues(), SourceIP: q.sourceIP, APIID: q.api.ID,
-		Stage: q.stage.Name, StageVariables: q.stage.Variables, ExtendedRequestID: q.extendedRequestID}
+		Stage: q.stage.Name, StageVariables: q.stage.Variables, ExtendedRequestID: q.extendedRequestID,
+		JWT: q.authorized, JWTClaims: q.jwtClaims, JWTScopes: q.jwtScopes}
 	if q.route != nil {
 		ev.Resource, ev.HasRoute = q.route.Path, true
 	}
@@ -89,6 +94,10 @@ func (q *httpRequest) Body() []byte { return q.body }
 
 // Context implements mapping.Vars: the $context variables of HTTP and REST APIs.
 func (q *httpRequest) Context(name string) (string, bool) {
+	if claim, ok := strings.CutPrefix(name, "authorizer.claims."); ok {
+		v, found := q.jwtClaims[claim]
+		return v, found
+	}
 	switch name {
 	case "requestId":
 		return q.requestID, true
@@ -97,6 +106,11 @@ func (q *httpRequest) Context(name string) (string, bool) {
 			return q.extendedRequestID, true
 		}
 		return q.requestID, true
+	case "authorizer.principalId":
+		if q.authorized {
+			return q.jwtClaims["sub"], true
+		}
+		return "", false
 	case "resourceId":
 		if q.route != nil && q.api.ProtocolType == "REST" {
 			return events.ResourceID(q.route.Path), true

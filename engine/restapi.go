@@ -476,6 +476,8 @@ var restRejections = map[rejection][2]string{
 	rejectMissingParameters: {"BAD_REQUEST_PARAMETERS", "Missing required request parameters"},
 	rejectThrottled:         {"THROTTLED", "Too Many Requests"},
 	rejectInvalidBody:       {"BAD_REQUEST_BODY", "Invalid request body"},
+	rejectUnauthorized:      {"UNAUTHORIZED", "Unauthorized"},
+	rejectForbidden:         {"ACCESS_DENIED", "User is not authorized to access this resource"},
 }
 
 // restFailures are the gateway response types of integration failures, by kind.

@@ -54,6 +54,8 @@ type API struct {
 	APIKeySelectionExpression string `yaml:"apiKeySelectionExpression,omitempty" json:"apiKeySelectionExpression,omitempty"`
 	// Description is free text. Zero value: none.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Authorizers are the API's authorizers (HTTP APIs: JWT). Zero value: none.
+	Authorizers []Authorizer `yaml:"authorizers,omitempty" json:"authorizers,omitempty"`
 	// Routes map route keys to integrations (WEBSOCKET, HTTP). Required (at least one) for
 	// those types.
 	Routes []Route `yaml:"routes,omitempty" json:"routes,omitempty"`
@@ -88,6 +90,13 @@ type Route struct {
 	// RouteResponseSelectionExpression is "$default" for a two-way route whose integration
 	// reply goes back to the client (WEBSOCKET). Zero value: one-way, the reply is dropped.
 	RouteResponseSelectionExpression string `yaml:"routeResponseSelectionExpression,omitempty" json:"routeResponseSelectionExpression,omitempty"`
+	// AuthorizationType is NONE or JWT (HTTP APIs). Zero value: NONE.
+	AuthorizationType string `yaml:"authorizationType,omitempty" json:"authorizationType,omitempty"`
+	// AuthorizerID names the route's authorizer by name or authorizerId. Required for JWT.
+	AuthorizerID string `yaml:"authorizerId,omitempty" json:"authorizerId,omitempty"`
+	// AuthorizationScopes: with a JWT authorizer, the token's scope (or scp) must hold one of
+	// them. Zero value: no scope is needed.
+	AuthorizationScopes []string `yaml:"authorizationScopes,omitempty" json:"authorizationScopes,omitempty"`
 	// Integration is the backend the route invokes. Required.
 	Integration Integration `yaml:"integration,omitempty" json:"integration,omitempty"`
 }

@@ -33,6 +33,7 @@ func (c *Config) validateAPIs(p *problems) {
 		if a.APIKeySelectionExpression != "" && a.ProtocolType == ProtocolWebSocket {
 			p.add(path+".apiKeySelectionExpression", "API keys and usage plans are not served yet; an API key selection would protect nothing, so it is refused")
 		}
+		validateAuthorizers(p, path, a)
 		switch a.ProtocolType {
 		case "":
 			p.add(path+".protocolType", "required")

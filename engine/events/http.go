@@ -41,6 +41,11 @@ type HTTP struct {
 	// ExtendedRequestID is extendedRequestId; empty: RequestID. (REST APIs: the X-Amz-Apigw-Id,
 	// while RequestID is the x-amzn-RequestId UUID.)
 	ExtendedRequestID string
+	// JWT says a JWT authorizer let the request through with JWTClaims (values as strings) and
+	// JWTScopes (nil when the route needs none).
+	JWT       bool
+	JWTClaims map[string]string
+	JWTScopes []string
 	// BodyBase64 sends the body base64-encoded (isBase64Encoded), as the API kind's rule for the
 	// request's media type says.
 	BodyBase64 bool
@@ -153,7 +158,7 @@ func AppendV2(dst []byte, q *HTTP) []byte {
 		dst = appendPathParameters(dst, q)
 	}
 	dst = append(dst, `,"requestContext":{`...)
-	dst = appendAPIContext(dst, q)
+	dst = appendAPIContext(dst, q, true)
 	dst = append(dst, `,"http":{`...)
 	dst = appendStringField(dst, "method", q.Request.Method)
 	dst = append(dst, ',')
@@ -246,7 +251,13 @@ func AppendV1(dst []byte, q *HTTP, httpAPI bool) []byte {
 	dst = appendStringField(dst, "accountId", AccountID)
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "apiId", q.APIID)
-	if httpAPI {
+	if httpAPI && q.JWT {
+		dst = append(dst, `,"authorizer":{"claims":`...)
+		dst = appendStringMap(dst, sortedKeys(q.JWTClaims), func(k string) string { return q.JWTClaims[k] })
+		dst = append(dst, `,"scopes":`...)
+		dst = appendScopes(dst, q.JWTScopes)
+		dst = append(dst, '}')
+	} else if httpAPI {
 		dst = append(dst, `,"authorizer":{"claims":null,"scopes":null}`...)
 	}
 	dst = append(dst, ',')
@@ -328,10 +339,17 @@ func appendStageVariables(dst []byte, vars map[string]string) []byte {
 }
 
 // appendAPIContext appends the requestContext fields both payload formats open with.
-func appendAPIContext(dst []byte, q *HTTP) []byte {
+func appendAPIContext(dst []byte, q *HTTP, v2 bool) []byte {
 	dst = appendStringField(dst, "accountId", AccountID)
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "apiId", q.APIID)
+	if v2 && q.JWT {
+		dst = append(dst, `,"authorizer":{"jwt":{"claims":`...)
+		dst = appendStringMap(dst, sortedKeys(q.JWTClaims), func(k string) string { return q.JWTClaims[k] })
+		dst = append(dst, `,"scopes":`...)
+		dst = appendScopes(dst, q.JWTScopes)
+		dst = append(dst, "}}"...)
+	}
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "domainName", q.Request.Host)
 	dst = append(dst, ',')
@@ -360,4 +378,18 @@ func localPort(r *http.Request) string {
 		return ""
 	}
 	return port
+}
+
+func appendScopes(dst []byte, scopes []string) []byte {
+	if scopes == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, s := range scopes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendJSONString(dst, s)
+	}
+	return append(dst, ']')
 }
