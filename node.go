@@ -124,6 +124,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	})
 	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
 		Credentials: credentials(cfg), NATSState: natsState, Logger: log.Named("callbacks"),
+		Region: cfg.Node.Region, TrustedProxies: cfg.Node.TrustedProxyNets(),
 	}); err != nil {
 		return nil, err
 	}
@@ -281,12 +282,14 @@ func (n *Node) adminHandler(reg *prometheus.Registry) http.Handler {
 		_ = json.NewEncoder(w).Encode(n.membership.Peers())
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	// Go runtime profiles, on the admin listener only: heap, CPU, goroutines, mutex and block.
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	// Go runtime profiles (heap, CPU, goroutines, the command line) only when node.pprof is on.
+	if n.cfg.Node.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	return mux
 }
 

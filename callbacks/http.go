@@ -49,6 +49,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, ErrBadRequest)
 		return
 	}
+	if r.Method == http.MethodPost && len(body) > MaxPostBytes {
+		// As API Gateway: a message over the limit is answered 413 whatever its signature (which
+		// cannot be checked on a body that was not read whole).
+		writeError(w, ErrPayloadTooLarge)
+		return
+	}
 	if err := s.authorize(r, body); err != nil {
 		writeError(w, ErrForbidden)
 		return
@@ -56,10 +62,6 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	switch r.Method {
 	case http.MethodPost:
-		if len(body) > MaxPostBytes {
-			writeError(w, ErrPayloadTooLarge)
-			return
-		}
 		if err := s.Post(ctx, stage, id, body); err != nil {
 			writeError(w, asError(err))
 			return
@@ -94,8 +96,51 @@ func (s *Service) authorize(r *http.Request, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
 		return errors.New("only loopback callers are allowed without configured credentials")
 	}
+	// A request a proxy forwarded came from elsewhere, unless the proxy is trusted to say so.
+	xff, fwd := r.Header.Values("X-Forwarded-For"), r.Header.Values("Forwarded")
+	if len(xff) == 0 && len(fwd) == 0 {
+		return nil
+	}
+	if !s.trustedProxy(ip) {
+		return errors.New("a forwarded request is not a loopback caller unless its proxy is in node.trustedProxies")
+	}
+	// Through a trusted proxy, the caller is the client the proxy names, and it must be loopback too.
+	if client := forwardedClient(xff, fwd); client == nil || !client.IsLoopback() {
+		return errors.New("the forwarded client is not a loopback caller")
+	}
 	return nil
+}
+
+// forwardedClient is the client the nearest proxy names: the last X-Forwarded-For address, else the
+// last for= of Forwarded.
+func forwardedClient(xff, fwd []string) net.IP {
+	if len(xff) > 0 {
+		parts := strings.Split(xff[len(xff)-1], ",")
+		return net.ParseIP(strings.TrimSpace(parts[len(parts)-1]))
+	}
+	elems := strings.Split(fwd[len(fwd)-1], ",")
+	for _, pair := range strings.Split(elems[len(elems)-1], ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(pair), "=")
+		if strings.EqualFold(k, "for") {
+			v = strings.Trim(v, `"`)
+			if h, _, err := net.SplitHostPort(v); err == nil {
+				v = h
+			}
+			return net.ParseIP(strings.Trim(v, "[]"))
+		}
+	}
+	return nil
+}
+
+func (s *Service) trustedProxy(ip net.IP) bool {
+	for _, n := range s.trusted {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,12 @@ type Options struct {
 	// wait out RemoteTimeout.
 	NATSState *natsreq.State
 	Logger    *zap.Logger
+	// Region is the node's region; signatures scoped to another region are refused. Empty: any.
+	Region string
+	// TrustedProxies are the networks whose X-Forwarded-For / Forwarded a loopback caller may
+	// carry and still count as loopback (a reverse proxy on the same host forwarding the internet
+	// does not). Empty: none.
+	TrustedProxies []*net.IPNet
 }
 
 // Service serves the @connections API of one node: over HTTP on the client listener, and over NATS on
@@ -44,12 +51,15 @@ type Service struct {
 	timeout  time.Duration
 	state    *natsreq.State
 	log      *zap.Logger
+	region   string
+	trusted  []*net.IPNet
 }
 
 // NewService starts answering the node's NATS subject for the connections of conns, the node's
 // registry of live connections; tag is the node's.
 func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options) (*Service, error) {
-	s := &Service{conns: conns, tag: tag, nc: nc, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger}
+	s := &Service{conns: conns, tag: tag, nc: nc, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger,
+		region: opts.Region, trusted: opts.TrustedProxies}
 	if s.timeout <= 0 {
 		s.timeout = connections.DefaultTimeout
 	}
@@ -84,7 +94,9 @@ func (s *Service) SetCredentials(creds []Credential) {
 		s.verifier.Store(nil)
 		return
 	}
-	s.verifier.Store(NewVerifier(creds, 0))
+	v := NewVerifier(creds, 0)
+	v.Region = s.region
+	s.verifier.Store(v)
 }
 
 // Close stops answering NATS calls.

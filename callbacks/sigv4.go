@@ -37,6 +37,9 @@ type Verifier struct {
 	secrets map[string]string
 	maxSkew time.Duration
 	now     func() time.Time
+	// Region, when set, is the only region a credential scope may name, as execute-api checks it
+	// (a signature made for another region is refused).
+	Region string
 }
 
 const (
@@ -90,6 +93,9 @@ func (v *Verifier) Verify(r *http.Request, body []byte) error {
 	}
 	if err := v.checkTime(s); err != nil {
 		return err
+	}
+	if v.Region != "" && s.region != v.Region {
+		return sigv4Errorf("credential scope names region %q, want %s", s.region, v.Region)
 	}
 	secret, ok := v.secrets[s.accessKeyID]
 	if !ok {
@@ -423,8 +429,8 @@ func sigv4HeaderValues(r *http.Request, name string) []string {
 	return values
 }
 
-// sigv4PayloadHash is X-Amz-Content-Sha256 when present (checked against body unless it is
-// UNSIGNED-PAYLOAD), else the sha256 of body.
+// sigv4PayloadHash is X-Amz-Content-Sha256 when present (checked against body; UNSIGNED-PAYLOAD
+// refused), else the sha256 of body.
 func sigv4PayloadHash(r *http.Request, body []byte) (string, error) {
 	sum := sha256.Sum256(body)
 	claimed := r.Header.Values("X-Amz-Content-Sha256")
@@ -434,7 +440,9 @@ func sigv4PayloadHash(r *http.Request, body []byte) (string, error) {
 	case len(claimed) > 1:
 		return "", sigv4Errorf("more than one X-Amz-Content-Sha256 header")
 	case claimed[0] == sigv4Unsigned:
-		return sigv4Unsigned, nil
+		// execute-api signs the payload: a signature over UNSIGNED-PAYLOAD could be replayed with
+		// another body.
+		return "", sigv4Errorf("X-Amz-Content-Sha256 UNSIGNED-PAYLOAD is not accepted: the payload must be signed")
 	}
 	h, err := hex.DecodeString(claimed[0])
 	if err != nil || len(h) != sha256.Size {

@@ -273,8 +273,6 @@ func TestVerifierAgreesWithSDKSigner(t *testing.T) {
 		{name: "session token", method: http.MethodPost, target: "/prod/@connections/x", body: "{}", sessionToken: "FQoGZXIvYXdzEBY"},
 		{name: "content sha256 header", method: http.MethodPost, target: "/prod/@connections/x", body: "{}",
 			headers: http.Header{"X-Amz-Content-Sha256": {sigv4Hash([]byte("{}"))}}},
-		{name: "unsigned payload", method: http.MethodPost, target: "/prod/@connections/x", body: "{}",
-			headers: http.Header{"X-Amz-Content-Sha256": {"UNSIGNED-PAYLOAD"}}},
 		{name: "large binary body", method: http.MethodPost, target: "/prod/@connections/x", body: strings.Repeat("\x00\xff", 64<<10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -332,7 +330,7 @@ func TestVerifierChecksContentSha256AgainstBody(t *testing.T) {
 		wantReason    string
 	}{
 		{name: "hash of the signed body refused for another body", claimed: sigv4Hash([]byte("signed")), wantStatus: http.StatusForbidden, wantReason: "does not match the body"},
-		{name: "unsigned payload accepts any body", claimed: "UNSIGNED-PAYLOAD", wantStatus: http.StatusOK},
+		{name: "unsigned payload refused", claimed: "UNSIGNED-PAYLOAD", wantStatus: http.StatusForbidden, wantReason: "UNSIGNED-PAYLOAD is not accepted"},
 		{name: "streaming payload refused", claimed: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", wantStatus: http.StatusForbidden, wantReason: "unsupported X-Amz-Content-Sha256"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -620,4 +618,20 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("accepted a body the seed did not sign: %q %q %q %q", authorization, amzDate, rawQuery, body)
 		}
 	})
+}
+
+func TestVerifierRefusesACredentialScopedToAnotherRegion(t *testing.T) {
+	v := NewVerifier(sigv4TestCreds, 0)
+	v.Region = "eu-west-1"
+	srv := startSigv4Server(t, v)
+	for region, want := range map[string]int{"eu-west-1": http.StatusOK, "us-east-1": http.StatusForbidden} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/prod/@connections/x", strings.NewReader("{}"))
+		require.NoError(t, err)
+		creds := aws.Credentials{AccessKeyID: sigv4TestKey, SecretAccessKey: sigv4TestSecret}
+		require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, sigv4Hash([]byte("{}")), "execute-api", region, time.Now()))
+		require.Equal(t, want, sigv4Send(t, srv, req), region)
+		if want != http.StatusOK {
+			require.ErrorContains(t, srv.lastErr(t), `credential scope names region "us-east-1", want eu-west-1`)
+		}
+	}
 }

@@ -1,5 +1,10 @@
 package config
 
+import (
+	"fmt"
+	"net"
+)
+
 // Config is one config file: node settings, WebSocket limits, @connections credentials and the
 // API definitions. It is plain data; Parse fills in defaults and validates it, after which it is
 // only read.
@@ -59,6 +64,39 @@ type Node struct {
 	// {"message":"Too Many Requests"}, a REST request the THROTTLED gateway response. $disconnect
 	// calls are not refused. Zero value: 10000.
 	MaxInflightIntegrations int `yaml:"maxInflightIntegrations,omitempty" json:"maxInflightIntegrations,omitempty"`
+	// TrustedProxies are CIDRs (or single addresses) of reverse proxies whose X-Forwarded-For and
+	// Forwarded headers are believed; without credentials, @connections admits a forwarded request
+	// only from one of them, naming a loopback client. Zero value: none.
+	TrustedProxies []string `yaml:"trustedProxies,omitempty" json:"trustedProxies,omitempty"`
+	// Pprof serves the Go runtime's profiles on the admin listener under /debug/pprof/ (command line,
+	// stacks, heap: keep the admin listener private). Zero value: off.
+	Pprof bool `yaml:"pprof,omitempty" json:"pprof,omitempty"`
+}
+
+// TrustedProxyNets parses TrustedProxies (validated by Validate).
+func (n *Node) TrustedProxyNets() []*net.IPNet {
+	var out []*net.IPNet
+	for _, p := range n.TrustedProxies {
+		if ipn, err := parseCIDROrIP(p); err == nil {
+			out = append(out, ipn)
+		}
+	}
+	return out
+}
+
+func parseCIDROrIP(s string) (*net.IPNet, error) {
+	if _, ipn, err := net.ParseCIDR(s); err == nil {
+		return ipn, nil
+	}
+	ip := net.ParseIP(s)
+	if ip == nil {
+		return nil, fmt.Errorf("%q is not a CIDR or an IP address", s)
+	}
+	bits := 128
+	if ip.To4() != nil {
+		ip, bits = ip.To4(), 32
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
 }
 
 // WebSocket holds the limits applied to every client WebSocket connection.

@@ -22,6 +22,11 @@ func (c *Config) Validate() error {
 func (c *Config) validateNode(p *problems) {
 	positiveDuration(p, "node.drainTimeout", c.Node.DrainTimeout)
 	positiveInt(p, "node.maxInflightIntegrations", c.Node.MaxInflightIntegrations)
+	for i, tp := range c.Node.TrustedProxies {
+		if _, err := parseCIDROrIP(tp); err != nil {
+			p.add(fmt.Sprintf("node.trustedProxies[%d]", i), "%v", err)
+		}
+	}
 	levels := []string{"debug", "info", "warn", "error"}
 	if l := c.Node.LogLevel; l != "" && !oneOf(l, levels) {
 		p.add("node.logLevel", "must be one of %s", strings.Join(levels, ", "))
