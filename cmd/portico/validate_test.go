@@ -37,3 +37,25 @@ func TestValidatePrintsEachAPIsRouteCount(t *testing.T) {
 	require.Contains(t, out, "site\tHTTP\t2 routes")
 	require.Contains(t, out, "shop\tREST\t3 routes")
 }
+
+func TestVersionNamesTheGoVersionAndPlatform(t *testing.T) {
+	out, err := runCommand(t, "version")
+	require.NoError(t, err)
+	require.Regexp(t, `^portico \S+.* go1\.\d+.* [a-z0-9]+/[a-z0-9]+\n$`, out)
+}
+
+func TestValidateReportsProblemsBeyondAnUnknownField(t *testing.T) {
+	p := writeFile(t, "many.yaml", `apis:
+  - name: chat
+    protocolType: WEBSOCKET
+    colour: blue
+    routes:
+      - routeKey: $default
+        integration: { integrationType: NATS }
+`)
+	_, err := runCommand(t, "validate", "--config", p)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), `apis[0].colour: unknown field "colour"`)
+	require.Contains(t, err.Error(), "apis[0].routes[0].integration.integrationUri: required for integrationType NATS")
+	require.Contains(t, err.Error(), "apis[0].stages: at least one stage is required")
+}

@@ -31,18 +31,35 @@ func Parse(file string, data []byte) (*Config, error) {
 	c := &Config{File: file}
 	ix := newIndexer(file)
 	c.src = ix.src
-	if err := decode(c, ix, data); err != nil {
+	unknown, err := decode(c, ix, data)
+	if err != nil {
 		return nil, err
 	}
 	c.applyDefaults()
-	if err := c.Validate(); err != nil {
-		return nil, err
+	verr := c.Validate()
+	if len(unknown) > 0 {
+		// Unknown fields do not hide the rest: the fields that are known were decoded and checked.
+		var ve *Errors
+		if errors.As(verr, &ve) {
+			unknown = append(unknown, *ve...)
+		}
+		return nil, &unknown
+	}
+	if verr != nil {
+		return nil, verr
 	}
 	return c, nil
 }
 
-// decode parses data into c, indexing positions on the way.
-func decode(c *Config, ix *indexer, data []byte) error {
+// decode parses data into c, indexing positions on the way. Unknown fields come back apart
+// (unknown), with c decoded from the known ones, so validation can still report the rest; any
+// other problem is err.
+func decode(c *Config, ix *indexer, data []byte) (unknown Errors, err error) {
+	err = decodeStrict(c, ix, data, &unknown)
+	return unknown, err
+}
+
+func decodeStrict(c *Config, ix *indexer, data []byte, unknownOut *Errors) error {
 	var f *ast.File
 	err := safely(func() (err error) {
 		f, err = parser.ParseBytes(jsonTabs(data), 0)
@@ -69,11 +86,13 @@ func decode(c *Config, ix *indexer, data []byte) error {
 	es := Errors(ix.unknownFields(body, reflect.TypeOf(*c), "", 0))
 	ctx := context.WithValue(context.Background(), anchorsKey{}, ix.anchors)
 	dec := yaml.NewDecoder(bytes.NewReader(nil), yaml.Strict())
+	onlyUnknown := true
 	if err := safely(func() error { return dec.DecodeFromNodeContext(ctx, body, c) }); err != nil {
 		var unknown *yaml.UnknownFieldError
 		switch {
 		case !errors.As(err, &unknown):
 			es = append(es, ix.fieldError(err, false))
+			onlyUnknown = false
 		case len(es) == 0:
 			// An unknown field the walk could not see (behind an alias it cannot follow).
 			es = append(es, ix.fieldError(err, true))
@@ -82,7 +101,17 @@ func decode(c *Config, ix *indexer, data []byte) error {
 	if len(es) == 0 {
 		return nil
 	}
-	return &es
+	if !onlyUnknown {
+		return &es
+	}
+	// Decode what is known, leniently, so its problems are reported beside the unknown fields.
+	*c = Config{File: c.File, src: c.src}
+	lenient := yaml.NewDecoder(bytes.NewReader(nil))
+	if err := safely(func() error { return lenient.DecodeFromNodeContext(ctx, body, c) }); err != nil {
+		return &es
+	}
+	*unknownOut = es
+	return nil
 }
 
 // safely runs a call into the YAML library, which is third-party code fed with file contents:

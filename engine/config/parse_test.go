@@ -199,12 +199,15 @@ func TestDecodeErrorsArePositioned(t *testing.T) {
 			src:  "apis:\n  - name: x\n    protocolType: WEBSOCKET\n    routes:\n      - routeKey: a\n        integration:\n          integrationType: NATS\n          integrationURI: a.b\n          timeout: 5\n    stage: []\n",
 			want: "c.yaml:8:11: apis[0].routes[0].integration.integrationURI: unknown field \"integrationURI\"\n" +
 				"c.yaml:9:11: apis[0].routes[0].integration.timeout: unknown field \"timeout\"\n" +
-				"c.yaml:10:5: apis[0].stage: unknown field \"stage\"",
+				"c.yaml:10:5: apis[0].stage: unknown field \"stage\"\n" +
+				// The unknown fields hide nothing else.
+				"c.yaml:6:9: apis[0].routes[0].integration.integrationUri: required for integrationType NATS\n" +
+				"c.yaml:2:5: apis[0].stages: at least one stage is required",
 		},
 		{
 			name: "unknown field in a flow mapping",
 			src:  "apis:\n  - { name: x, protocol: WEBSOCKET }\n",
-			want: `c.yaml:2:16: apis[0].protocol: unknown field "protocol"`,
+			want: "c.yaml:2:16: apis[0].protocol: unknown field \"protocol\"\nc.yaml:2:5: apis[0].protocolType: required",
 		},
 		{
 			name: "string where an integer belongs",
