@@ -25,6 +25,9 @@ type Metrics struct {
 	// Throttled counts messages and requests refused because the in-flight bound of their
 	// connection or of the node was reached, by scope.
 	Throttled *prometheus.CounterVec
+	// DisconnectLost counts $disconnect events whose integration failed (NATS down, no responders,
+	// timeout): lost, as nothing delivers them again.
+	DisconnectLost prometheus.Counter
 }
 
 var routeLabelNames = []string{"api", "stage", "route"}
@@ -52,9 +55,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Time from receiving an HTTP or REST API request to its answer.", Buckets: buckets}, routeLabelNames),
 		Throttled: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "portico", Name: "throttled_total",
 			Help: "Messages and requests refused over an in-flight integration bound, by scope (connection, node)."}, []string{"scope"}),
+		DisconnectLost: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "portico", Name: "disconnect_lost_total",
+			Help: "$disconnect events whose integration failed, so they never reached a backend."}),
 	}
 	for _, c := range []prometheus.Collector{m.ConnectCount, m.MessageCount, m.IntegrationError, m.ClientError, m.ExecutionError,
-		m.Error4XX, m.Error5XX, m.IntegrationLatency, m.Latency, m.Throttled} {
+		m.Error4XX, m.Error5XX, m.IntegrationLatency, m.Latency, m.Throttled, m.DisconnectLost} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -141,5 +146,11 @@ func (r *routeMetrics) answered(status int, d time.Duration) {
 func (m *Metrics) throttled(scope string) {
 	if m != nil {
 		m.Throttled.WithLabelValues(scope).Inc()
+	}
+}
+
+func (m *Metrics) disconnectLost() {
+	if m != nil {
+		m.DisconnectLost.Inc()
 	}
 }

@@ -1,11 +1,14 @@
 package engine
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -51,4 +54,35 @@ apis:
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://localhost/gone", nil))
 	last := logs.All()[len(logs.All())-1].ContextMap()
 	require.Greater(t, last["suppressed"], int64(100))
+}
+
+func TestLostDisconnectIsWarnedWithItsConnectionAndCounted(t *testing.T) {
+	ns := adapterNATS(t)
+	nc := adapterConnect(t, ns)
+	cfg, err := config.Parse("x.yaml", []byte(`
+apis:
+  - name: chat
+    protocolType: WEBSOCKET
+    routes:
+      - routeKey: $disconnect
+        integration: { integrationType: NATS, integrationUri: nobody.listens }
+    stages: [ { stageName: prod } ]
+`))
+	require.NoError(t, err)
+	d, err := Compile(cfg, Deps{NATS: nc, NATSState: NewNATSState()})
+	require.NoError(t, err)
+	core, logs := observer.New(zapcore.WarnLevel)
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	require.NoError(t, err)
+	e := New(d, Options{Logger: zap.New(core), Metrics: m})
+	st, ok := d.ResolveStage("localhost", "/prod")
+	require.True(t, ok)
+	e.Disconnect(&Connection{ID: "AAAAAAAAAAAAAAAAAAAAAAAA", Stage: st}, 1001, "Going away")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, e.Wait(ctx))
+	require.Len(t, logs.All(), 1)
+	require.Equal(t, "AAAAAAAAAAAAAAAAAAAAAAAA", logs.All()[0].ContextMap()["connectionId"])
+	require.Equal(t, 1.0, testutil.ToFloat64(m.DisconnectLost))
 }

@@ -200,13 +200,19 @@ func (e *Engine) Disconnect(c *Connection, code int, reason string) {
 		return
 	}
 	r := &wsRequest{conn: c, stage: st, eventType: EventDisconnect, routeKey: "$disconnect", requestID: NewRequestID(),
-		time: e.now(), discCode: code, discReason: reason}
+		time: e.now(), discCode: code, discReason: reason, metrics: e.metrics.route(st, "$disconnect")}
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
 		if _, err := e.invokeWebSocket(context.Background(), route, r); err != nil {
-			e.log.Debug("$disconnect integration failed", zap.String("connectionId", c.ID), zap.Error(err))
+			// The event is lost: nothing will deliver it again.
+			e.metrics.disconnectLost()
+			e.warnIntegration("$disconnect integration failed; the event is lost", st.API, st.Name, "$disconnect", r.requestID, err,
+				zap.String("connectionId", c.ID))
+			e.accessWebSocket(r, 500)
+			return
 		}
+		e.accessWebSocket(r, 200)
 	}()
 }
 
