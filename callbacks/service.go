@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,13 @@ const stageHeader = "Portico-Stage"
 type Options struct {
 	// Credentials the HTTP API accepts; empty means only loopback callers are allowed.
 	Credentials []Credential
+	// Region is the one region SigV4 credential scopes may name (node.region). Empty means
+	// DefaultRegion.
+	Region string
+	// TrustedProxies are the peers whose X-Forwarded-For and Forwarded headers are believed when
+	// deciding whether a caller is on loopback (node.trustedProxies). Empty: a forwarded request
+	// is never a loopback caller.
+	TrustedProxies []netip.Prefix
 	// RemoteTimeout bounds a call forwarded to another node. Zero means connections.DefaultTimeout
 	// (5 seconds).
 	RemoteTimeout time.Duration
@@ -41,6 +49,8 @@ type Service struct {
 	sub   *nats.Subscription
 	// verifier checks SigV4 signatures; nil means loopback callers only. SetCredentials swaps it.
 	verifier atomic.Pointer[Verifier]
+	region   string
+	proxies  atomic.Pointer[[]netip.Prefix]
 	timeout  time.Duration
 	state    *natsreq.State
 	log      *zap.Logger
@@ -49,7 +59,7 @@ type Service struct {
 // NewService starts answering the node's NATS subject for the connections of conns, the node's
 // registry of live connections; tag is the node's.
 func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options) (*Service, error) {
-	s := &Service{conns: conns, tag: tag, nc: nc, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger}
+	s := &Service{conns: conns, tag: tag, nc: nc, region: opts.Region, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger}
 	if s.timeout <= 0 {
 		s.timeout = connections.DefaultTimeout
 	}
@@ -57,6 +67,7 @@ func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options)
 		s.log = zap.NewNop()
 	}
 	s.SetCredentials(opts.Credentials)
+	s.SetTrustedProxies(opts.TrustedProxies)
 	subject := connid.NodeSubject(tag)
 	sub, err := nc.Subscribe(subject, s.serveNATS)
 	if err != nil {
@@ -78,7 +89,7 @@ func (s *Service) SetCredentials(creds []Credential) {
 		s.verifier.Store(nil)
 		return
 	}
-	s.verifier.Store(NewVerifier(creds, 0))
+	s.verifier.Store(NewVerifier(creds, s.region, 0))
 }
 
 // Close stops answering NATS calls.

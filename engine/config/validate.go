@@ -12,6 +12,7 @@ import (
 func (c *Config) Validate() error {
 	p := &problems{c: c}
 	c.validateNode(p)
+	c.validateNodeAccess(p)
 	c.validateWebSocket(p)
 	c.validateCredentials(p)
 	c.validateAPIs(p)
