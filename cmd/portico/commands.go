@@ -25,7 +25,7 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCommand(), newValidateCommand())
+	root.AddCommand(newServeCommand(), newValidateCommand(), newVersionCommand())
 	return root
 }
 

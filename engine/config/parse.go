@@ -26,30 +26,43 @@ func Load(path string) (*Config, error) {
 
 // Parse decodes a config from YAML or JSON text, rejecting unknown fields, applies the defaults
 // and validates the result. file names the text in positions. Every problem comes back in one
-// *Errors, each as "file:line:col: path: message".
+// *Errors, each as "file:line:col: path: message": unknown fields first, in file order, then what
+// Validate finds in the rest of the file (an unknown field hides no other problem). A syntax or
+// type error stops there, since validating a half-decoded config would report fields as missing
+// that are written.
 func Parse(file string, data []byte) (*Config, error) {
 	c := &Config{File: file}
 	ix := newIndexer(file)
 	c.src = ix.src
-	if err := decode(c, ix, data); err != nil {
-		return nil, err
+	es, complete := decode(c, ix, data)
+	if !complete {
+		return nil, &es
 	}
 	c.applyDefaults()
 	if err := c.Validate(); err != nil {
-		return nil, err
+		var more Errors
+		if !errors.As(err, &more) {
+			return nil, err
+		}
+		es = append(es, more...)
+	}
+	if len(es) > 0 {
+		return nil, &es
 	}
 	return c, nil
 }
 
-// decode parses data into c, indexing positions on the way.
-func decode(c *Config, ix *indexer, data []byte) error {
+// decode parses data into c, indexing positions on the way. It returns the unknown fields it found
+// and whether c holds everything else the file says (false after a syntax or type error, with that
+// error in the list).
+func decode(c *Config, ix *indexer, data []byte) (Errors, bool) {
 	var f *ast.File
 	err := safely(func() (err error) {
 		f, err = parser.ParseBytes(jsonTabs(data), 0)
 		return err
 	})
 	if err != nil {
-		return &Errors{ix.fieldError(err, false)}
+		return Errors{ix.fieldError(err, false)}, false
 	}
 	var body ast.Node
 	for _, doc := range f.Docs {
@@ -57,32 +70,34 @@ func decode(c *Config, ix *indexer, data []byte) error {
 			continue
 		}
 		if body != nil {
-			return &Errors{{Pos: ix.at(start(doc.Body)), Msg: "more than one YAML document; a config file holds one"}}
+			return Errors{{Pos: ix.at(start(doc.Body)), Msg: "more than one YAML document; a config file holds one"}}, false
 		}
 		body = doc.Body
 	}
 	if body == nil {
-		return nil
+		return nil, true
 	}
 	ix.set("", start(body))
 	ix.value("", body)
 	es := Errors(ix.unknownFields(body, reflect.TypeOf(*c), "", 0))
 	ctx := context.WithValue(context.Background(), anchorsKey{}, ix.anchors)
-	dec := yaml.NewDecoder(bytes.NewReader(nil), yaml.Strict())
+	strict := len(es) == 0
+	opts := []yaml.DecodeOption{}
+	if strict {
+		opts = append(opts, yaml.Strict())
+	}
+	// With unknown fields already listed, the decoder skips them, so the rest of the file is decoded
+	// and validated too.
+	dec := yaml.NewDecoder(bytes.NewReader(nil), opts...)
 	if err := safely(func() error { return dec.DecodeFromNodeContext(ctx, body, c) }); err != nil {
 		var unknown *yaml.UnknownFieldError
-		switch {
-		case !errors.As(err, &unknown):
-			es = append(es, ix.fieldError(err, false))
-		case len(es) == 0:
+		if errors.As(err, &unknown) {
 			// An unknown field the walk could not see (behind an alias it cannot follow).
-			es = append(es, ix.fieldError(err, true))
+			return append(es, ix.fieldError(err, true)), false
 		}
+		return append(es, ix.fieldError(err, false)), false
 	}
-	if len(es) == 0 {
-		return nil
-	}
-	return &es
+	return es, true
 }
 
 // safely runs a call into the YAML library, which is third-party code fed with file contents:

@@ -200,12 +200,15 @@ func TestDecodeErrorsArePositioned(t *testing.T) {
 			src:  "apis:\n  - name: x\n    protocolType: WEBSOCKET\n    routes:\n      - routeKey: a\n        integration:\n          integrationType: NATS\n          integrationURI: a.b\n          timeout: 5\n    stage: []\n",
 			want: "c.yaml:8:11: apis[0].routes[0].integration.integrationURI: unknown field \"integrationURI\"\n" +
 				"c.yaml:9:11: apis[0].routes[0].integration.timeout: unknown field \"timeout\"\n" +
-				"c.yaml:10:5: apis[0].stage: unknown field \"stage\"",
+				"c.yaml:10:5: apis[0].stage: unknown field \"stage\"\n" +
+				// What the unknown fields were meant to say is still missing, and said so.
+				"c.yaml:6:9: apis[0].routes[0].integration.integrationUri: required for integrationType NATS\n" +
+				"c.yaml:2:5: apis[0].stages: at least one stage is required",
 		},
 		{
 			name: "unknown field in a flow mapping",
 			src:  "apis:\n  - { name: x, protocol: WEBSOCKET }\n",
-			want: `c.yaml:2:16: apis[0].protocol: unknown field "protocol"`,
+			want: "c.yaml:2:16: apis[0].protocol: unknown field \"protocol\"\nc.yaml:2:5: apis[0].protocolType: required",
 		},
 		{
 			name: "string where an integer belongs",
@@ -352,4 +355,26 @@ func stripIntegrationMaps(in Integration) Integration {
 		in.RequestParameters = nil
 	}
 	return in
+}
+
+func TestUnknownFieldDoesNotHideOtherProblems(t *testing.T) {
+	src := `node:
+  listn: ":9000"
+  logLevel: loud
+websocket:
+  maxFrameBytes: -1
+apis:
+  - name: chat
+    protocolType: WEBSOCKET
+    routes:
+      - routeKey: $default
+        integration: { integrationType: NATS, integrationURI: chat.default }
+    stages: [ { stageName: prod } ]
+`
+	_, err := Parse("u.yaml", []byte(src))
+	require.EqualError(t, err, `u.yaml:2:3: node.listn: unknown field "listn"
+u.yaml:11:47: apis[0].routes[0].integration.integrationURI: unknown field "integrationURI"
+u.yaml:3:3: node.logLevel: must be one of debug, info, warn, error
+u.yaml:5:3: websocket.maxFrameBytes: must be positive
+u.yaml:11:9: apis[0].routes[0].integration.integrationUri: required for integrationType NATS`)
 }
