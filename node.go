@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,6 +48,8 @@ type Node struct {
 	clientLn net.Listener
 	adminLn  net.Listener
 	ready    atomic.Bool
+	// adminAccess is what the admin listener's /debug/pprof/ serves and to whom; Reload swaps it.
+	adminAccess atomic.Pointer[adminAccess]
 	// lastPort is the client listener port's text, shared by the connections' ListenerPort.
 	lastPort atomic.Pointer[portText]
 	serving  sync.WaitGroup
@@ -124,7 +125,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	})
 	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
 		Credentials: credentials(cfg), NATSState: natsState, Logger: log.Named("callbacks"),
-		Region: cfg.Node.Region, TrustedProxies: cfg.Node.TrustedProxyNets(),
+		Region: cfg.Node.Region, TrustedProxies: cfg.Node.TrustedProxyPrefixes(),
 	}); err != nil {
 		return nil, err
 	}
@@ -152,6 +153,7 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	if n.adminLn, err = net.Listen("tcp", cfg.Node.Admin); err != nil {
 		return nil, fmt.Errorf("admin listen %s: %w", cfg.Node.Admin, err)
 	}
+	n.setAdminAccess(cfg)
 	n.admin = &http.Server{Handler: n.adminHandler(reg), ReadHeaderTimeout: 10 * time.Second}
 	n.serving.Add(2)
 	go func() {
@@ -282,14 +284,7 @@ func (n *Node) adminHandler(reg *prometheus.Registry) http.Handler {
 		_ = json.NewEncoder(w).Encode(n.membership.Peers())
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	// Go runtime profiles (heap, CPU, goroutines, the command line) only when node.pprof is on.
-	if n.cfg.Node.Pprof {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	}
+	n.mountPprof(mux)
 	return mux
 }
 

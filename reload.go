@@ -47,6 +47,19 @@ var settings = []setting{
 	{path: "node.drainTimeout", changed: field(func(c *config.Config) config.Duration { return c.Node.DrainTimeout })},
 	{path: "node.logLevel", changed: field(func(c *config.Config) string { return c.Node.LogLevel })},
 	{path: "node.accessLog", changed: field(func(c *config.Config) bool { return c.Node.AccessLog })},
+	{path: "node.trustedProxies",
+		changed: func(old, next *config.Config) bool {
+			return !slices.Equal(old.Node.TrustedProxies, next.Node.TrustedProxies)
+		},
+		apply: func(n *Node, next *config.Config) {
+			n.callbacks.SetTrustedProxies(next.Node.TrustedProxyPrefixes())
+		}},
+	{path: "node.pprof", changed: field(func(c *config.Config) bool { return c.Node.Pprof }), apply: (*Node).setAdminAccess},
+	{path: "node.adminCredentials",
+		changed: func(old, next *config.Config) bool {
+			return !slices.Equal(old.Node.AdminCredentials, next.Node.AdminCredentials)
+		},
+		apply: (*Node).setAdminAccess},
 	{path: "websocket.maxFrameBytes", changed: field(func(c *config.Config) int { return c.WebSocket.MaxFrameBytes })},
 	{path: "websocket.maxMessageBytes", changed: field(func(c *config.Config) int { return c.WebSocket.MaxMessageBytes })},
 	{path: "websocket.idleTimeout", changed: field(func(c *config.Config) config.Duration { return c.WebSocket.IdleTimeout }),
@@ -98,6 +111,8 @@ func (n *Node) Reload(cfg *config.Config) (ReloadResult, error) {
 	// Settings that are not reloaded keep their running values in the config in force, so a later
 	// reload compares against what actually runs.
 	running.Node = old.Node
+	running.Node.TrustedProxies = cfg.Node.TrustedProxies
+	running.Node.Pprof, running.Node.AdminCredentials = cfg.Node.Pprof, cfg.Node.AdminCredentials
 	running.WebSocket.MaxFrameBytes, running.WebSocket.MaxMessageBytes = old.WebSocket.MaxFrameBytes, old.WebSocket.MaxMessageBytes
 	running.WebSocket.WriteTimeout, running.WebSocket.HandshakeTimeout = old.WebSocket.WriteTimeout, old.WebSocket.HandshakeTimeout
 	for _, s := range settings {

@@ -2,9 +2,7 @@ package callbacks
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,14 +42,14 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, ErrForbidden)
 		return
 	}
+	// The body is read up to one byte past the limit: a longer post answers 413 whether or not it
+	// is signed, as API Gateway does, since its signature covers bytes that are never read.
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxPostBytes+1))
 	if err != nil {
 		writeError(w, ErrBadRequest)
 		return
 	}
 	if r.Method == http.MethodPost && len(body) > MaxPostBytes {
-		// As API Gateway: a message over the limit is answered 413 whatever its signature (which
-		// cannot be checked on a body that was not read whole).
 		writeError(w, ErrPayloadTooLarge)
 		return
 	}
@@ -87,60 +85,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// authorize accepts SigV4-signed requests when credentials are configured, else loopback callers only.
+// authorize accepts SigV4-signed requests when credentials are configured, else loopback callers
+// only (see loopbackCaller for requests that came through a proxy).
 func (s *Service) authorize(r *http.Request, body []byte) error {
 	if v := s.verifier.Load(); v != nil {
 		return v.Verify(r, body)
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return err
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return errors.New("only loopback callers are allowed without configured credentials")
-	}
-	// A request a proxy forwarded came from elsewhere, unless the proxy is trusted to say so.
-	xff, fwd := r.Header.Values("X-Forwarded-For"), r.Header.Values("Forwarded")
-	if len(xff) == 0 && len(fwd) == 0 {
-		return nil
-	}
-	if !s.trustedProxy(ip) {
-		return errors.New("a forwarded request is not a loopback caller unless its proxy is in node.trustedProxies")
-	}
-	// Through a trusted proxy, the caller is the client the proxy names, and it must be loopback too.
-	if client := forwardedClient(xff, fwd); client == nil || !client.IsLoopback() {
-		return errors.New("the forwarded client is not a loopback caller")
-	}
-	return nil
-}
-
-// forwardedClient is the client the nearest proxy names: the last X-Forwarded-For address, else the
-// last for= of Forwarded.
-func forwardedClient(xff, fwd []string) net.IP {
-	if len(xff) > 0 {
-		parts := strings.Split(xff[len(xff)-1], ",")
-		return net.ParseIP(strings.TrimSpace(parts[len(parts)-1]))
-	}
-	elems := strings.Split(fwd[len(fwd)-1], ",")
-	for _, pair := range strings.Split(elems[len(elems)-1], ";") {
-		k, v, _ := strings.Cut(strings.TrimSpace(pair), "=")
-		if strings.EqualFold(k, "for") {
-			v = strings.Trim(v, `"`)
-			if h, _, err := net.SplitHostPort(v); err == nil {
-				v = h
-			}
-			return net.ParseIP(strings.Trim(v, "[]"))
-		}
-	}
-	return nil
-}
-
-func (s *Service) trustedProxy(ip net.IP) bool {
-	for _, n := range s.trusted {
-		if n.Contains(ip) {
-			return true
-		}
-	}
-	return false
+	return s.loopbackCaller(r)
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +24,13 @@ const stageHeader = "Portico-Stage"
 type Options struct {
 	// Credentials the HTTP API accepts; empty means only loopback callers are allowed.
 	Credentials []Credential
+	// Region is the one region SigV4 credential scopes may name (node.region). Empty means
+	// DefaultRegion.
+	Region string
+	// TrustedProxies are the peers whose X-Forwarded-For and Forwarded headers are believed when
+	// deciding whether a caller is on loopback (node.trustedProxies). Empty: a forwarded request
+	// is never a loopback caller.
+	TrustedProxies []netip.Prefix
 	// RemoteTimeout bounds a call forwarded to another node. Zero means connections.DefaultTimeout
 	// (5 seconds).
 	RemoteTimeout time.Duration
@@ -31,12 +38,6 @@ type Options struct {
 	// wait out RemoteTimeout.
 	NATSState *natsreq.State
 	Logger    *zap.Logger
-	// Region is the node's region; signatures scoped to another region are refused. Empty: any.
-	Region string
-	// TrustedProxies are the networks whose X-Forwarded-For / Forwarded a loopback caller may
-	// carry and still count as loopback (a reverse proxy on the same host forwarding the internet
-	// does not). Empty: none.
-	TrustedProxies []*net.IPNet
 }
 
 // Service serves the @connections API of one node: over HTTP on the client listener, and over NATS on
@@ -48,18 +49,17 @@ type Service struct {
 	sub   *nats.Subscription
 	// verifier checks SigV4 signatures; nil means loopback callers only. SetCredentials swaps it.
 	verifier atomic.Pointer[Verifier]
+	region   string
+	proxies  atomic.Pointer[[]netip.Prefix]
 	timeout  time.Duration
 	state    *natsreq.State
 	log      *zap.Logger
-	region   string
-	trusted  []*net.IPNet
 }
 
 // NewService starts answering the node's NATS subject for the connections of conns, the node's
 // registry of live connections; tag is the node's.
 func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options) (*Service, error) {
-	s := &Service{conns: conns, tag: tag, nc: nc, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger,
-		region: opts.Region, trusted: opts.TrustedProxies}
+	s := &Service{conns: conns, tag: tag, nc: nc, region: opts.Region, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger}
 	if s.timeout <= 0 {
 		s.timeout = connections.DefaultTimeout
 	}
@@ -67,6 +67,7 @@ func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options)
 		s.log = zap.NewNop()
 	}
 	s.SetCredentials(opts.Credentials)
+	s.SetTrustedProxies(opts.TrustedProxies)
 	subject := connid.NodeSubject(tag)
 	sub, err := nc.Subscribe(subject, s.serveNATS)
 	if err != nil {
@@ -76,12 +77,6 @@ func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options)
 	if err := sub.SetPendingLimits(1<<20, 1<<30); err != nil {
 		_ = sub.Unsubscribe()
 		return nil, err
-	}
-	// The server knows the subscription once the flush returns, so calls forwarded from other nodes
-	// right after start find this node instead of no responders.
-	if err := nc.FlushTimeout(5 * time.Second); err != nil && nc.IsConnected() {
-		_ = sub.Unsubscribe()
-		return nil, fmt.Errorf("subscribe %s: %w", subject, err)
 	}
 	s.sub = sub
 	return s, nil
@@ -94,9 +89,7 @@ func (s *Service) SetCredentials(creds []Credential) {
 		s.verifier.Store(nil)
 		return
 	}
-	v := NewVerifier(creds, 0)
-	v.Region = s.region
-	s.verifier.Store(v)
+	s.verifier.Store(NewVerifier(creds, s.region, 0))
 }
 
 // Close stops answering NATS calls.

@@ -35,11 +35,9 @@ type Credential struct {
 // Verifier checks SigV4-signed requests against a set of credentials. Safe for concurrent use.
 type Verifier struct {
 	secrets map[string]string
+	region  string
 	maxSkew time.Duration
 	now     func() time.Time
-	// Region, when set, is the only region a credential scope may name, as execute-api checks it
-	// (a signature made for another region is refused).
-	Region string
 }
 
 const (
@@ -51,14 +49,23 @@ const (
 	sigv4Unsigned    = "UNSIGNED-PAYLOAD"
 	sigv4MaxExpires  = 7 * 24 * time.Hour
 	sigv4DefaultSkew = 5 * time.Minute
+	// DefaultRegion is the region a Verifier expects in credential scopes when given none, the
+	// default of node.region.
+	DefaultRegion = "us-east-1"
 )
 
-// NewVerifier returns a verifier for creds. MaxSkew zero means 5 minutes.
+// NewVerifier returns a verifier for creds that accepts only credential scopes naming region and
+// the execute-api service, as API Gateway does (a signature scoped to another region is refused,
+// so it cannot be replayed against this one). Region "" means DefaultRegion. MaxSkew zero means
+// 5 minutes.
 //
 // maxSkew bounds how far X-Amz-Date may be from the verifier's clock (a negative value also means
 // 5 minutes). Entries without an access key id are ignored; of two entries with the same access key
 // id, the later one wins.
-func NewVerifier(creds []Credential, maxSkew time.Duration) *Verifier {
+func NewVerifier(creds []Credential, region string, maxSkew time.Duration) *Verifier {
+	if region == "" {
+		region = DefaultRegion
+	}
 	if maxSkew <= 0 {
 		maxSkew = sigv4DefaultSkew
 	}
@@ -68,7 +75,7 @@ func NewVerifier(creds []Credential, maxSkew time.Duration) *Verifier {
 			secrets[c.AccessKeyID] = c.SecretAccessKey
 		}
 	}
-	return &Verifier{secrets: secrets, maxSkew: maxSkew, now: time.Now}
+	return &Verifier{secrets: secrets, region: region, maxSkew: maxSkew, now: time.Now}
 }
 
 // Verify checks r's signature. body is the request's full body (already read by the caller; r.Body is
@@ -91,11 +98,11 @@ func (v *Verifier) Verify(r *http.Request, body []byte) error {
 	if err != nil {
 		return err
 	}
+	if s.region != v.region {
+		return sigv4Errorf("credential should be scoped to a valid region: scope names %q, this gateway serves %q", s.region, v.region)
+	}
 	if err := v.checkTime(s); err != nil {
 		return err
-	}
-	if v.Region != "" && s.region != v.Region {
-		return sigv4Errorf("credential scope names region %q, want %s", s.region, v.Region)
 	}
 	secret, ok := v.secrets[s.accessKeyID]
 	if !ok {
@@ -429,8 +436,9 @@ func sigv4HeaderValues(r *http.Request, name string) []string {
 	return values
 }
 
-// sigv4PayloadHash is X-Amz-Content-Sha256 when present (checked against body; UNSIGNED-PAYLOAD
-// refused), else the sha256 of body.
+// sigv4PayloadHash is X-Amz-Content-Sha256 when present (checked against body), else the sha256
+// of body. UNSIGNED-PAYLOAD is refused: execute-api signs the payload, and a signature that does
+// not cover the body could be replayed with another body.
 func sigv4PayloadHash(r *http.Request, body []byte) (string, error) {
 	sum := sha256.Sum256(body)
 	claimed := r.Header.Values("X-Amz-Content-Sha256")
@@ -440,9 +448,7 @@ func sigv4PayloadHash(r *http.Request, body []byte) (string, error) {
 	case len(claimed) > 1:
 		return "", sigv4Errorf("more than one X-Amz-Content-Sha256 header")
 	case claimed[0] == sigv4Unsigned:
-		// execute-api signs the payload: a signature over UNSIGNED-PAYLOAD could be replayed with
-		// another body.
-		return "", sigv4Errorf("X-Amz-Content-Sha256 UNSIGNED-PAYLOAD is not accepted: the payload must be signed")
+		return "", sigv4Errorf("X-Amz-Content-Sha256 UNSIGNED-PAYLOAD is not accepted; sign the payload")
 	}
 	h, err := hex.DecodeString(claimed[0])
 	if err != nil || len(h) != sha256.Size {

@@ -104,7 +104,6 @@ func callAll(ctx context.Context, c *apigatewaymanagementapi.Client, id string) 
 }
 
 func TestVerifierAcceptsSDKCallsForEveryOperation(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, 0))
 	for _, tc := range []struct{ name, region, id string }{
 		{"connection id ending in =", "us-east-1", "R1kmxc2VNjMCFIA="},
 		{"connection id with - and _", "us-east-1", "a-b_c-D_e="},
@@ -113,6 +112,7 @@ func TestVerifierAcceptsSDKCallsForEveryOperation(t *testing.T) {
 		{"region of another partition", "cn-north-1", "x_y-z="},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, tc.region, 0))
 			c := newSigv4Client(srv, tc.region, sigv4TestKey, sigv4TestSecret)
 			post, get, del, got := callAll(context.Background(), c, tc.id)
 			require.NoError(t, post)
@@ -149,7 +149,7 @@ func alterAfterSigning(client *http.Client, alter func(*http.Request)) func(*api
 }
 
 func TestVerifierRefusesBadSDKCallsAsForbidden(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, 0))
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "us-east-1", 0))
 	flipFirstByte := func(r *http.Request) {
 		if r.Body == nil {
 			return
@@ -213,7 +213,7 @@ func TestVerifierRefusesBadSDKCallsAsForbidden(t *testing.T) {
 }
 
 func TestVerifierRefusesUnsignedRequest(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, 0))
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "us-east-1", 0))
 	resp, err := srv.Client().Post(srv.URL+"/prod/%40connections/abc%3D", "application/json", strings.NewReader("hi"))
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -252,7 +252,7 @@ func sigv4Send(t *testing.T, srv *sigv4TestServer, req *http.Request) int {
 }
 
 func TestVerifierAgreesWithSDKSigner(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, 0))
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "us-west-2", 0))
 	for _, tc := range []struct {
 		name, method, target string
 		headers              http.Header
@@ -292,7 +292,7 @@ func TestVerifierAgreesWithSDKSigner(t *testing.T) {
 }
 
 func TestVerifierChecksOnlyDeclaredSignedHeaders(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, 0))
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "us-east-1", 0))
 	newReq := func() *http.Request {
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/prod/@connections/x", strings.NewReader("{}"))
 		require.NoError(t, err)
@@ -323,7 +323,7 @@ func TestVerifierChecksOnlyDeclaredSignedHeaders(t *testing.T) {
 }
 
 func TestVerifierChecksContentSha256AgainstBody(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, 0))
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "us-east-1", 0))
 	for _, tc := range []struct {
 		name, claimed string
 		wantStatus    int
@@ -362,7 +362,7 @@ func TestVerifierAllowsDateSkewUpToMaxSkew(t *testing.T) {
 		{"one hour max skew: 20 minutes old passes", time.Hour, 20 * time.Minute, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, tc.maxSkew))
+			srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "us-east-1", tc.maxSkew))
 			req, err := http.NewRequest(http.MethodGet, srv.URL+"/prod/@connections/x", nil)
 			require.NoError(t, err)
 			status := sendSigned(t, srv, req, nil, time.Now().Add(-tc.age), "us-east-1", "")
@@ -393,7 +393,7 @@ func presign(t *testing.T, method, rawURL string, body []byte, at time.Time, exp
 }
 
 func TestVerifierAcceptsPresignedURLUntilItExpires(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, 0))
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "ap-southeast-2", 0))
 	target := srv.URL + "/prod/@connections/abc%3D"
 	for _, tc := range []struct {
 		name       string
@@ -495,7 +495,7 @@ func TestVerifierExplainsMalformedSignatures(t *testing.T) {
 			for k, vs := range tc.headers {
 				r.Header[k] = vs
 			}
-			v := NewVerifier(sigv4TestCreds, 0)
+			v := NewVerifier(sigv4TestCreds, "us-east-1", 0)
 			v.now = func() time.Time { return time.Date(2024, 1, 20, 11, 55, 0, 0, time.UTC) }
 			err := v.Verify(r, nil)
 			require.ErrorIs(t, err, ErrSignature)
@@ -505,7 +505,7 @@ func TestVerifierExplainsMalformedSignatures(t *testing.T) {
 }
 
 func TestVerifierRefusesEverythingWithoutCredentials(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(nil, 0))
+	srv := startSigv4Server(t, NewVerifier(nil, "us-east-1", 0))
 	c := newSigv4Client(srv, "us-east-1", sigv4TestKey, sigv4TestSecret)
 	_, err := c.PostToConnection(context.Background(), &apigatewaymanagementapi.PostToConnectionInput{ConnectionId: aws.String("abc="), Data: []byte("x")})
 	var forbidden *types.ForbiddenException
@@ -514,7 +514,7 @@ func TestVerifierRefusesEverythingWithoutCredentials(t *testing.T) {
 }
 
 func TestVerifierIsSafeForConcurrentUse(t *testing.T) {
-	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, 0))
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "us-east-1", 0))
 	good := newSigv4Client(srv, "us-east-1", sigv4TestKey, sigv4TestSecret)
 	bad := newSigv4Client(srv, "us-east-1", sigv4TestKey, "wrong")
 	var wg sync.WaitGroup
@@ -563,7 +563,7 @@ func sigv4FuzzRequest(authorization, amzDate, rawQuery string, body []byte) *htt
 }
 
 func TestFuzzSeedsSignedBySDKVerify(t *testing.T) {
-	v := NewVerifier(sigv4TestCreds, 0)
+	v := NewVerifier(sigv4TestCreds, "us-east-1", 0)
 	v.now = func() time.Time { return sigv4FuzzNow }
 	// The checked-in corpus under testdata/fuzz/FuzzVerify holds the values logged here.
 	auth, date := sigv4FuzzSeed(t)
@@ -607,7 +607,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add("", "", "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="+sigv4TestKey+"%2F20240120%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Date="+date+"&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=abcd", []byte{})
 	f.Add("AWS4-HMAC-SHA256 ", "", "", []byte(nil))
 	f.Add("AWS4-HMAC-SHA256 Credential=/////, SignedHeaders=;;, Signature=zz", "x", "a=%&b", []byte{0xff})
-	v := NewVerifier(sigv4TestCreds, 0)
+	v := NewVerifier(sigv4TestCreds, "us-east-1", 0)
 	v.now = func() time.Time { return sigv4FuzzNow }
 	f.Fuzz(func(t *testing.T, authorization, amzDate, rawQuery string, body []byte) {
 		err := v.Verify(sigv4FuzzRequest(authorization, amzDate, rawQuery, body), body)
@@ -620,18 +620,53 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
-func TestVerifierRefusesACredentialScopedToAnotherRegion(t *testing.T) {
-	v := NewVerifier(sigv4TestCreds, 0)
-	v.Region = "eu-west-1"
-	srv := startSigv4Server(t, v)
-	for region, want := range map[string]int{"eu-west-1": http.StatusOK, "us-east-1": http.StatusForbidden} {
-		req, err := http.NewRequest(http.MethodPost, srv.URL+"/prod/@connections/x", strings.NewReader("{}"))
-		require.NoError(t, err)
-		creds := aws.Credentials{AccessKeyID: sigv4TestKey, SecretAccessKey: sigv4TestSecret}
-		require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, sigv4Hash([]byte("{}")), "execute-api", region, time.Now()))
-		require.Equal(t, want, sigv4Send(t, srv, req), region)
-		if want != http.StatusOK {
-			require.ErrorContains(t, srv.lastErr(t), `credential scope names region "us-east-1", want eu-west-1`)
-		}
+func TestVerifierRefusesScopeOfAnotherRegionOrService(t *testing.T) {
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "eu-west-1", 0))
+	for _, tc := range []struct{ name, region, service, wantReason string }{
+		{name: "the gateway's region", region: "eu-west-1", service: "execute-api"},
+		{name: "another region", region: "us-east-1", service: "execute-api", wantReason: `scope names "us-east-1", this gateway serves "eu-west-1"`},
+		{name: "another service", region: "eu-west-1", service: "lambda", wantReason: `names service "lambda"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, srv.URL+"/prod/@connections/x", strings.NewReader("{}"))
+			require.NoError(t, err)
+			creds := aws.Credentials{AccessKeyID: sigv4TestKey, SecretAccessKey: sigv4TestSecret}
+			require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, sigv4Hash([]byte("{}")), tc.service, tc.region, time.Now()))
+			status := sigv4Send(t, srv, req)
+			if tc.wantReason == "" {
+				require.Equal(t, http.StatusOK, status)
+				require.NoError(t, srv.lastErr(t))
+				return
+			}
+			require.Equal(t, http.StatusForbidden, status)
+			require.ErrorIs(t, srv.lastErr(t), ErrSignature)
+			require.ErrorContains(t, srv.lastErr(t), tc.wantReason)
+		})
 	}
+}
+
+func TestVerifierRefusesSDKClientOfAnotherRegion(t *testing.T) {
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "eu-west-1", 0))
+	c := newSigv4Client(srv, "us-east-1", sigv4TestKey, sigv4TestSecret)
+	post, get, del, _ := callAll(context.Background(), c, "abc=")
+	for _, err := range []error{post, get, del} {
+		var forbidden *types.ForbiddenException
+		require.ErrorAs(t, err, &forbidden)
+	}
+	require.ErrorContains(t, srv.lastErr(t), "scoped to a valid region")
+}
+
+func TestVerifierRefusesUnsignedPayloadReplayedWithAnotherBody(t *testing.T) {
+	srv := startSigv4Server(t, NewVerifier(sigv4TestCreds, "us-east-1", 0))
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/prod/@connections/x", strings.NewReader("signed"))
+	require.NoError(t, err)
+	req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	creds := aws.Credentials{AccessKeyID: sigv4TestKey, SecretAccessKey: sigv4TestSecret}
+	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "execute-api", "us-east-1", time.Now()))
+	// The same signed headers, another body of the same length.
+	replay, err := http.NewRequest(http.MethodPost, req.URL.String(), strings.NewReader("forged"))
+	require.NoError(t, err)
+	replay.Header = req.Header.Clone()
+	require.Equal(t, http.StatusForbidden, sigv4Send(t, srv, replay))
+	require.ErrorContains(t, srv.lastErr(t), "UNSIGNED-PAYLOAD is not accepted")
 }

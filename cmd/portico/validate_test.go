@@ -38,12 +38,6 @@ func TestValidatePrintsEachAPIsRouteCount(t *testing.T) {
 	require.Contains(t, out, "shop\tREST\t3 routes")
 }
 
-func TestVersionNamesTheGoVersionAndPlatform(t *testing.T) {
-	out, err := runCommand(t, "version")
-	require.NoError(t, err)
-	require.Regexp(t, `^portico \S+.* go1\.\d+.* [a-z0-9]+/[a-z0-9]+\n$`, out)
-}
-
 func TestValidateReportsProblemsBeyondAnUnknownField(t *testing.T) {
 	p := writeFile(t, "many.yaml", `apis:
   - name: chat
@@ -58,4 +52,28 @@ func TestValidateReportsProblemsBeyondAnUnknownField(t *testing.T) {
 	require.Contains(t, err.Error(), `apis[0].colour: unknown field "colour"`)
 	require.Contains(t, err.Error(), "apis[0].routes[0].integration.integrationUri: required for integrationType NATS")
 	require.Contains(t, err.Error(), "apis[0].stages: at least one stage is required")
+}
+
+func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
+	p := writeFile(t, "broken.yaml", `node:
+  regoin: eu-west-1
+  logLevel: loud
+apis:
+  - name: chat
+    protocolType: WEBSOCKET
+    routes:
+      - routeKey: $default
+        integration: { integrationType: HTTP_PROXY }
+`)
+	out, err := runCommand(t, "validate", "--config", p)
+	require.Error(t, err, out)
+	msg := err.Error()
+	for _, want := range []string{
+		p + `:2:3: node.regoin: unknown field "regoin"`,
+		p + ":3:3: node.logLevel: must be one of debug, info, warn, error",
+		"apis[0].routes[0].integration.integrationUri: required",
+		"apis[0].stages: at least one stage is required",
+	} {
+		require.Contains(t, msg, want)
+	}
 }

@@ -1,10 +1,5 @@
 package config
 
-import (
-	"fmt"
-	"net"
-)
-
 // Config is one config file: node settings, WebSocket limits, @connections credentials and the
 // API definitions. It is plain data; Parse fills in defaults and validates it, after which it is
 // only read.
@@ -64,39 +59,28 @@ type Node struct {
 	// {"message":"Too Many Requests"}, a REST request the THROTTLED gateway response. $disconnect
 	// calls are not refused. Zero value: 10000.
 	MaxInflightIntegrations int `yaml:"maxInflightIntegrations,omitempty" json:"maxInflightIntegrations,omitempty"`
-	// TrustedProxies are CIDRs (or single addresses) of reverse proxies whose X-Forwarded-For and
-	// Forwarded headers are believed; without credentials, @connections admits a forwarded request
-	// only from one of them, naming a loopback client. Zero value: none.
+	// TrustedProxies are the CIDRs (or single addresses) of reverse proxies whose X-Forwarded-For
+	// and Forwarded headers are believed. Without credentials, the @connections API admits only
+	// loopback callers, and a request carrying either header counts as one only when its peer is a
+	// trusted proxy and the client the headers name is on loopback. Zero value: none, so every
+	// forwarded request is refused there.
 	TrustedProxies []string `yaml:"trustedProxies,omitempty" json:"trustedProxies,omitempty"`
-	// Pprof serves the Go runtime's profiles on the admin listener under /debug/pprof/ (command line,
-	// stacks, heap: keep the admin listener private). Zero value: off.
+	// Pprof serves Go's runtime profiles under /debug/pprof/ on the admin listener (behind
+	// adminCredentials when set). Zero value: off, /debug/pprof/ answers 404.
 	Pprof bool `yaml:"pprof,omitempty" json:"pprof,omitempty"`
+	// AdminCredentials are the user name and password pairs (HTTP Basic) the admin listener's
+	// /debug/pprof/ asks for. Zero value: none, so profiles (when enabled) are served to any caller
+	// that reaches the admin listener.
+	AdminCredentials []AdminCredential `yaml:"adminCredentials,omitempty" json:"adminCredentials,omitempty"`
 }
 
-// TrustedProxyNets parses TrustedProxies (validated by Validate).
-func (n *Node) TrustedProxyNets() []*net.IPNet {
-	var out []*net.IPNet
-	for _, p := range n.TrustedProxies {
-		if ipn, err := parseCIDROrIP(p); err == nil {
-			out = append(out, ipn)
-		}
-	}
-	return out
-}
-
-func parseCIDROrIP(s string) (*net.IPNet, error) {
-	if _, ipn, err := net.ParseCIDR(s); err == nil {
-		return ipn, nil
-	}
-	ip := net.ParseIP(s)
-	if ip == nil {
-		return nil, fmt.Errorf("%q is not a CIDR or an IP address", s)
-	}
-	bits := 128
-	if ip.To4() != nil {
-		ip, bits = ip.To4(), 32
-	}
-	return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
+// AdminCredential is one pair allowed on the admin listener's protected paths, checked with HTTP
+// Basic authentication (user name = accessKeyId, password = secretAccessKey).
+type AdminCredential struct {
+	// AccessKeyID is the user name. Required.
+	AccessKeyID string `yaml:"accessKeyId,omitempty" json:"accessKeyId,omitempty"`
+	// SecretAccessKey is the password. Required.
+	SecretAccessKey string `yaml:"secretAccessKey,omitempty" json:"secretAccessKey,omitempty"`
 }
 
 // WebSocket holds the limits applied to every client WebSocket connection.

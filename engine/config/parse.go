@@ -26,47 +26,43 @@ func Load(path string) (*Config, error) {
 
 // Parse decodes a config from YAML or JSON text, rejecting unknown fields, applies the defaults
 // and validates the result. file names the text in positions. Every problem comes back in one
-// *Errors, each as "file:line:col: path: message".
+// *Errors, each as "file:line:col: path: message": unknown fields first, in file order, then what
+// Validate finds in the rest of the file (an unknown field hides no other problem). A syntax or
+// type error stops there, since validating a half-decoded config would report fields as missing
+// that are written.
 func Parse(file string, data []byte) (*Config, error) {
 	c := &Config{File: file}
 	ix := newIndexer(file)
 	c.src = ix.src
-	unknown, err := decode(c, ix, data)
-	if err != nil {
-		return nil, err
+	es, complete := decode(c, ix, data)
+	if !complete {
+		return nil, &es
 	}
 	c.applyDefaults()
-	verr := c.Validate()
-	if len(unknown) > 0 {
-		// Unknown fields do not hide the rest: the fields that are known were decoded and checked.
-		var ve *Errors
-		if errors.As(verr, &ve) {
-			unknown = append(unknown, *ve...)
+	if err := c.Validate(); err != nil {
+		var more Errors
+		if !errors.As(err, &more) {
+			return nil, err
 		}
-		return nil, &unknown
+		es = append(es, more...)
 	}
-	if verr != nil {
-		return nil, verr
+	if len(es) > 0 {
+		return nil, &es
 	}
 	return c, nil
 }
 
-// decode parses data into c, indexing positions on the way. Unknown fields come back apart
-// (unknown), with c decoded from the known ones, so validation can still report the rest; any
-// other problem is err.
-func decode(c *Config, ix *indexer, data []byte) (unknown Errors, err error) {
-	err = decodeStrict(c, ix, data, &unknown)
-	return unknown, err
-}
-
-func decodeStrict(c *Config, ix *indexer, data []byte, unknownOut *Errors) error {
+// decode parses data into c, indexing positions on the way. It returns the unknown fields it found
+// and whether c holds everything else the file says (false after a syntax or type error, with that
+// error in the list).
+func decode(c *Config, ix *indexer, data []byte) (Errors, bool) {
 	var f *ast.File
 	err := safely(func() (err error) {
 		f, err = parser.ParseBytes(jsonTabs(data), 0)
 		return err
 	})
 	if err != nil {
-		return &Errors{ix.fieldError(err, false)}
+		return Errors{ix.fieldError(err, false)}, false
 	}
 	var body ast.Node
 	for _, doc := range f.Docs {
@@ -74,44 +70,34 @@ func decodeStrict(c *Config, ix *indexer, data []byte, unknownOut *Errors) error
 			continue
 		}
 		if body != nil {
-			return &Errors{{Pos: ix.at(start(doc.Body)), Msg: "more than one YAML document; a config file holds one"}}
+			return Errors{{Pos: ix.at(start(doc.Body)), Msg: "more than one YAML document; a config file holds one"}}, false
 		}
 		body = doc.Body
 	}
 	if body == nil {
-		return nil
+		return nil, true
 	}
 	ix.set("", start(body))
 	ix.value("", body)
 	es := Errors(ix.unknownFields(body, reflect.TypeOf(*c), "", 0))
 	ctx := context.WithValue(context.Background(), anchorsKey{}, ix.anchors)
-	dec := yaml.NewDecoder(bytes.NewReader(nil), yaml.Strict())
-	onlyUnknown := true
+	strict := len(es) == 0
+	opts := []yaml.DecodeOption{}
+	if strict {
+		opts = append(opts, yaml.Strict())
+	}
+	// With unknown fields already listed, the decoder skips them, so the rest of the file is decoded
+	// and validated too.
+	dec := yaml.NewDecoder(bytes.NewReader(nil), opts...)
 	if err := safely(func() error { return dec.DecodeFromNodeContext(ctx, body, c) }); err != nil {
 		var unknown *yaml.UnknownFieldError
-		switch {
-		case !errors.As(err, &unknown):
-			es = append(es, ix.fieldError(err, false))
-			onlyUnknown = false
-		case len(es) == 0:
+		if errors.As(err, &unknown) {
 			// An unknown field the walk could not see (behind an alias it cannot follow).
-			es = append(es, ix.fieldError(err, true))
+			return append(es, ix.fieldError(err, true)), false
 		}
+		return append(es, ix.fieldError(err, false)), false
 	}
-	if len(es) == 0 {
-		return nil
-	}
-	if !onlyUnknown {
-		return &es
-	}
-	// Decode what is known, leniently, so its problems are reported beside the unknown fields.
-	*c = Config{File: c.File, src: c.src}
-	lenient := yaml.NewDecoder(bytes.NewReader(nil))
-	if err := safely(func() error { return lenient.DecodeFromNodeContext(ctx, body, c) }); err != nil {
-		return &es
-	}
-	*unknownOut = es
-	return nil
+	return es, true
 }
 
 // safely runs a call into the YAML library, which is third-party code fed with file contents:

@@ -112,6 +112,7 @@ func TestEveryFieldIsRead(t *testing.T) {
 	a := c.APIs[0]
 	require.Equal(t, "abcdef1234", a.APIID)
 	require.Equal(t, "${request.body.action}", a.RouteSelectionExpression)
+	require.Equal(t, "$request.header.x-api-key", a.APIKeySelectionExpression)
 	require.Equal(t, "Chat rooms.", a.Description)
 	require.Equal(t, Integration{
 		IntegrationType:             IntegrationHTTP,
@@ -200,7 +201,7 @@ func TestDecodeErrorsArePositioned(t *testing.T) {
 			want: "c.yaml:8:11: apis[0].routes[0].integration.integrationURI: unknown field \"integrationURI\"\n" +
 				"c.yaml:9:11: apis[0].routes[0].integration.timeout: unknown field \"timeout\"\n" +
 				"c.yaml:10:5: apis[0].stage: unknown field \"stage\"\n" +
-				// The unknown fields hide nothing else.
+				// What the unknown fields were meant to say is still missing, and said so.
 				"c.yaml:6:9: apis[0].routes[0].integration.integrationUri: required for integrationType NATS\n" +
 				"c.yaml:2:5: apis[0].stages: at least one stage is required",
 		},
@@ -354,4 +355,26 @@ func stripIntegrationMaps(in Integration) Integration {
 		in.RequestParameters = nil
 	}
 	return in
+}
+
+func TestUnknownFieldDoesNotHideOtherProblems(t *testing.T) {
+	src := `node:
+  listn: ":9000"
+  logLevel: loud
+websocket:
+  maxFrameBytes: -1
+apis:
+  - name: chat
+    protocolType: WEBSOCKET
+    routes:
+      - routeKey: $default
+        integration: { integrationType: NATS, integrationURI: chat.default }
+    stages: [ { stageName: prod } ]
+`
+	_, err := Parse("u.yaml", []byte(src))
+	require.EqualError(t, err, `u.yaml:2:3: node.listn: unknown field "listn"
+u.yaml:11:47: apis[0].routes[0].integration.integrationURI: unknown field "integrationURI"
+u.yaml:3:3: node.logLevel: must be one of debug, info, warn, error
+u.yaml:5:3: websocket.maxFrameBytes: must be positive
+u.yaml:11:9: apis[0].routes[0].integration.integrationUri: required for integrationType NATS`)
 }

@@ -12,6 +12,7 @@ import (
 func (c *Config) Validate() error {
 	p := &problems{c: c}
 	c.validateNode(p)
+	c.validateNodeAccess(p)
 	c.validateWebSocket(p)
 	c.validateCredentials(p)
 	c.validateAPIs(p)
@@ -22,11 +23,6 @@ func (c *Config) Validate() error {
 func (c *Config) validateNode(p *problems) {
 	positiveDuration(p, "node.drainTimeout", c.Node.DrainTimeout)
 	positiveInt(p, "node.maxInflightIntegrations", c.Node.MaxInflightIntegrations)
-	for i, tp := range c.Node.TrustedProxies {
-		if _, err := parseCIDROrIP(tp); err != nil {
-			p.add(fmt.Sprintf("node.trustedProxies[%d]", i), "%v", err)
-		}
-	}
 	levels := []string{"debug", "info", "warn", "error"}
 	if l := c.Node.LogLevel; l != "" && !oneOf(l, levels) {
 		p.add("node.logLevel", "must be one of %s", strings.Join(levels, ", "))
