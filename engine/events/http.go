@@ -252,11 +252,8 @@ func AppendV1(dst []byte, q *HTTP, httpAPI bool) []byte {
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "apiId", q.APIID)
 	if httpAPI && q.JWT {
-		dst = append(dst, `,"authorizer":{"claims":`...)
-		dst = appendStringMap(dst, sortedKeys(q.JWTClaims), func(k string) string { return q.JWTClaims[k] })
-		dst = append(dst, `,"scopes":`...)
-		dst = appendScopes(dst, q.JWTScopes)
-		dst = append(dst, '}')
+		dst = append(dst, `,"authorizer":`...)
+		dst = appendJWT(dst, q)
 	} else if httpAPI {
 		dst = append(dst, `,"authorizer":{"claims":null,"scopes":null}`...)
 	}
@@ -344,11 +341,9 @@ func appendAPIContext(dst []byte, q *HTTP, v2 bool) []byte {
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "apiId", q.APIID)
 	if v2 && q.JWT {
-		dst = append(dst, `,"authorizer":{"jwt":{"claims":`...)
-		dst = appendStringMap(dst, sortedKeys(q.JWTClaims), func(k string) string { return q.JWTClaims[k] })
-		dst = append(dst, `,"scopes":`...)
-		dst = appendScopes(dst, q.JWTScopes)
-		dst = append(dst, "}}"...)
+		dst = append(dst, `,"authorizer":{"jwt":`...)
+		dst = appendJWT(dst, q)
+		dst = append(dst, '}')
 	}
 	dst = append(dst, ',')
 	dst = appendStringField(dst, "domainName", q.Request.Host)
@@ -378,6 +373,15 @@ func localPort(r *http.Request) string {
 		return ""
 	}
 	return port
+}
+
+// appendJWT appends {"claims":{...},"scopes":[...]|null}, what a JWT authorizer passes on.
+func appendJWT(dst []byte, q *HTTP) []byte {
+	dst = append(dst, `{"claims":`...)
+	dst = appendStringMap(dst, sortedKeys(q.JWTClaims), func(k string) string { return q.JWTClaims[k] })
+	dst = append(dst, `,"scopes":`...)
+	dst = appendScopes(dst, q.JWTScopes)
+	return append(dst, '}')
 }
 
 func appendScopes(dst []byte, scopes []string) []byte {
