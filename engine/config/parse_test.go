@@ -112,7 +112,6 @@ func TestEveryFieldIsRead(t *testing.T) {
 	a := c.APIs[0]
 	require.Equal(t, "abcdef1234", a.APIID)
 	require.Equal(t, "${request.body.action}", a.RouteSelectionExpression)
-	require.Equal(t, "$request.header.x-api-key", a.APIKeySelectionExpression)
 	require.Equal(t, "Chat rooms.", a.Description)
 	require.Equal(t, Integration{
 		IntegrationType:             IntegrationHTTP,
