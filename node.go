@@ -63,11 +63,12 @@ type Node struct {
 
 // New builds and starts a node from a loaded config: NATS (embedded unless cfg.Node.NATS names a
 // server), the deployment, the actor system and both listeners. It returns once the node serves.
-func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
+func New(cfg *config.Config, log *zap.Logger) (_ *Node, err error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	n = &Node{cfg: cfg, log: log, running: cfg}
+	n := &Node{cfg: cfg, log: log, running: cfg}
+	// n, not the result: every failing return sets the result to nil.
 	defer func() {
 		if err != nil {
 			n.closeAll()
@@ -79,6 +80,13 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	}
 	n.tag = connid.TagOf(nodeID)
 
+	// The listeners come first: an address in use fails the start before anything else runs.
+	if n.clientLn, err = listen("node.listen", cfg.Node.Listen); err != nil {
+		return nil, err
+	}
+	if n.adminLn, err = listen("node.admin", cfg.Node.Admin); err != nil {
+		return nil, err
+	}
 	if cfg.Node.NATS == "" {
 		n.natsServer, n.natsCleanup, err = startEmbeddedNATS(cfg.Node.NATSListen, cfg.Node.NATSDataDir, "portico-"+n.tag.String(), log.Named("nats"))
 		if err != nil {
@@ -144,12 +152,6 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	}, n, http.HandlerFunc(n.serveHTTP))
 	if err != nil {
 		return nil, err
-	}
-	if n.clientLn, err = net.Listen("tcp", cfg.Node.Listen); err != nil {
-		return nil, fmt.Errorf("listen %s: %w", cfg.Node.Listen, err)
-	}
-	if n.adminLn, err = net.Listen("tcp", cfg.Node.Admin); err != nil {
-		return nil, fmt.Errorf("admin listen %s: %w", cfg.Node.Admin, err)
 	}
 	n.admin = &http.Server{Handler: n.adminHandler(reg), ReadHeaderTimeout: 10 * time.Second}
 	n.serving.Add(2)
@@ -227,16 +229,31 @@ func (n *Node) Shutdown(ctx context.Context) error {
 	return n.shutdownErr
 }
 
-// closeAll releases whatever New had started.
+// listen binds one of the node's listeners; the error names the setting, the address and the cause.
+func listen(setting, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			err = op.Err
+		}
+		return nil, fmt.Errorf("%s %s: %w", setting, addr, err)
+	}
+	return ln, nil
+}
+
+// closeAll releases whatever New had started, in reverse order; each part may be missing.
 func (n *Node) closeAll() {
 	if n.client != nil {
 		_ = n.client.Close()
-	} else if n.clientLn != nil {
-		_ = n.clientLn.Close()
+	}
+	if n.clientLn != nil {
+		_ = n.clientLn.Close() // not yet served, or already closed by the server
 	}
 	if n.admin != nil {
 		_ = n.admin.Close()
-	} else if n.adminLn != nil {
+	}
+	if n.adminLn != nil {
 		_ = n.adminLn.Close()
 	}
 	if n.membership != nil {
