@@ -130,12 +130,13 @@ func New(cfg *config.Config, log *zap.Logger) (_ *Node, err error) {
 		OutboundQueueBytes:    wsc.OutboundQueueBytes,
 		Logger:                log,
 	})
-	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
-		Credentials: credentials(cfg), NATSState: natsState, Logger: log.Named("callbacks"),
-	}); err != nil {
+	if n.membership, err = callbacks.Join(n.nc, nodeID, n.tag.String(), n.actors.Count, 0, log.Named("cluster")); err != nil {
 		return nil, err
 	}
-	if n.membership, err = callbacks.Join(n.nc, nodeID, n.tag.String(), n.actors.Count, 0, log.Named("cluster")); err != nil {
+	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
+		Credentials: credentials(cfg), NATSState: natsState, Logger: log.Named("callbacks"),
+		RemoteTimeout: time.Duration(cfg.ConnectionsAPI.ForwardTimeout), Members: n.membership,
+	}); err != nil {
 		return nil, err
 	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "portico", Name: "connections",
