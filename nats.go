@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/portico-gateway/portico/engine"
+	"github.com/portico-gateway/portico/engine/integration"
 )
 
 // startEmbeddedNATS starts the node's own NATS server with JetStream, listening on addr for backends
@@ -44,6 +45,9 @@ func startEmbeddedNATS(addr, dataDir, name string, log *zap.Logger) (*server.Ser
 		Port:       port,
 		JetStream:  true,
 		StoreDir:   dataDir,
+		// Set, not left to the server's default (1 MiB): the largest message, and so the largest
+		// integration reply, the node's own server carries.
+		MaxPayload: integration.MaxNATSReply,
 		NoSigs:     true,
 		NoLog:      true,
 	}

@@ -64,11 +64,12 @@ type Node struct {
 
 // New builds and starts a node from a loaded config: NATS (embedded unless cfg.Node.NATS names a
 // server), the deployment, the actor system and both listeners. It returns once the node serves.
-func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
+func New(cfg *config.Config, log *zap.Logger) (_ *Node, err error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	n = &Node{cfg: cfg, log: log, running: cfg}
+	n := &Node{cfg: cfg, log: log, running: cfg}
+	// n, not the result: every failing return sets the result to nil.
 	defer func() {
 		if err != nil {
 			n.closeAll()
@@ -80,6 +81,13 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	}
 	n.tag = connid.TagOf(nodeID)
 
+	// The listeners come first: an address in use fails the start before anything else runs.
+	if n.clientLn, err = listen("node.listen", cfg.Node.Listen); err != nil {
+		return nil, err
+	}
+	if n.adminLn, err = listen("node.admin", cfg.Node.Admin); err != nil {
+		return nil, err
+	}
 	if cfg.Node.NATS == "" {
 		n.natsServer, n.natsCleanup, err = startEmbeddedNATS(cfg.Node.NATSListen, cfg.Node.NATSDataDir, "portico-"+n.tag.String(), log.Named("nats"))
 		if err != nil {
@@ -123,13 +131,14 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 		OutboundQueueBytes:    wsc.OutboundQueueBytes,
 		Logger:                log,
 	})
-	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
-		Credentials: credentials(cfg), NATSState: natsState, Logger: log.Named("callbacks"),
-		Region: cfg.Node.Region, TrustedProxies: cfg.Node.TrustedProxyPrefixes(),
-	}); err != nil {
+	if n.membership, err = callbacks.Join(n.nc, nodeID, n.tag.String(), n.actors.Count, 0, log.Named("cluster")); err != nil {
 		return nil, err
 	}
-	if n.membership, err = callbacks.Join(n.nc, nodeID, n.tag.String(), n.actors.Count, 0, log.Named("cluster")); err != nil {
+	if n.callbacks, err = callbacks.NewService(connRegistry{n.actors}, n.tag, n.nc, callbacks.Options{
+		Credentials: credentials(cfg), NATSState: natsState, Logger: log.Named("callbacks"),
+		RemoteTimeout: time.Duration(cfg.ConnectionsAPI.ForwardTimeout), Members: n.membership,
+		Region: cfg.Node.Region, TrustedProxies: cfg.Node.TrustedProxyPrefixes(),
+	}); err != nil {
 		return nil, err
 	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "portico", Name: "connections",
@@ -146,12 +155,6 @@ func New(cfg *config.Config, log *zap.Logger) (n *Node, err error) {
 	}, n, http.HandlerFunc(n.serveHTTP))
 	if err != nil {
 		return nil, err
-	}
-	if n.clientLn, err = net.Listen("tcp", cfg.Node.Listen); err != nil {
-		return nil, fmt.Errorf("listen %s: %w", cfg.Node.Listen, err)
-	}
-	if n.adminLn, err = net.Listen("tcp", cfg.Node.Admin); err != nil {
-		return nil, fmt.Errorf("admin listen %s: %w", cfg.Node.Admin, err)
 	}
 	n.setAdminAccess(cfg)
 	n.admin = &http.Server{Handler: n.adminHandler(reg), ReadHeaderTimeout: 10 * time.Second}
@@ -230,16 +233,31 @@ func (n *Node) Shutdown(ctx context.Context) error {
 	return n.shutdownErr
 }
 
-// closeAll releases whatever New had started.
+// listen binds one of the node's listeners; the error names the setting, the address and the cause.
+func listen(setting, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			err = op.Err
+		}
+		return nil, fmt.Errorf("%s %s: %w", setting, addr, err)
+	}
+	return ln, nil
+}
+
+// closeAll releases whatever New had started, in reverse order; each part may be missing.
 func (n *Node) closeAll() {
 	if n.client != nil {
 		_ = n.client.Close()
-	} else if n.clientLn != nil {
-		_ = n.clientLn.Close()
+	}
+	if n.clientLn != nil {
+		_ = n.clientLn.Close() // not yet served, or already closed by the server
 	}
 	if n.admin != nil {
 		_ = n.admin.Close()
-	} else if n.adminLn != nil {
+	}
+	if n.adminLn != nil {
 		_ = n.adminLn.Close()
 	}
 	if n.membership != nil {

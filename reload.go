@@ -75,12 +75,17 @@ var settings = []setting{
 			return !slices.Equal(old.ConnectionsAPI.Credentials, next.ConnectionsAPI.Credentials)
 		},
 		apply: func(n *Node, next *config.Config) { n.callbacks.SetCredentials(credentials(next)) }},
+	{path: "connectionsApi.forwardTimeout", changed: field(func(c *config.Config) config.Duration { return c.ConnectionsAPI.ForwardTimeout }),
+		apply: func(n *Node, next *config.Config) {
+			n.callbacks.SetRemoteTimeout(time.Duration(next.ConnectionsAPI.ForwardTimeout))
+		}},
 }
 
 // Reload applies cfg to the running node. It builds a new deployment from cfg and swaps it in
 // atomically: requests in flight finish on the old one, new requests and connections use the new
 // one, and open WebSocket connections stay up on the stage they connected to. Of the other
-// settings, it applies @connections credentials (the SigV4 verifier is swapped atomically) and the
+// settings, it applies @connections credentials (the SigV4 verifier is swapped atomically), the
+// @connections forward timeout and the
 // connection limits idleTimeout, maxConnectionDuration and outboundQueueBytes (for every
 // connection, open ones included); every other changed node or websocket setting is reported in
 // NotReloadable, logged at warn, and keeps its running value until a restart. A cfg whose

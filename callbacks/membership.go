@@ -16,6 +16,11 @@ const (
 	leaveSubject     = "portico.nodes.leave"
 )
 
+// Members tells whether a node, by its tag, is a member of the cluster. Membership is one.
+type Members interface {
+	HasTag(tag string) bool
+}
+
 // Peer is a node seen on the cluster.
 type Peer struct {
 	NodeID      string    `json:"nodeId"`
@@ -26,7 +31,10 @@ type Peer struct {
 
 // Membership announces this node on NATS every interval and follows the other nodes: a node is gone
 // when it says so on leaving, or when three heartbeats in a row are missed. Routing does not depend on
-// it (connection ids name their node); it tells operators and the admin API who is there.
+// it (connection ids name their node), but @connections calls consult it: a connection whose node is
+// not a member is gone at once. It also tells operators and the admin API who is there. A node
+// announces itself again when it first hears of another, so a node that joins learns the others
+// within a round trip, not a heartbeat interval.
 type Membership struct {
 	nc       *nats.Conn
 	self     Peer
@@ -82,6 +90,21 @@ func (m *Membership) Peers() []Peer {
 	out = append(out, self)
 	sort.Slice(out, func(i, j int) bool { return out[i].NodeID < out[j].NodeID })
 	return out
+}
+
+// HasTag reports whether tag is this node's or a peer's currently seen.
+func (m *Membership) HasTag(tag string) bool {
+	if tag == m.self.Tag {
+		return true
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range m.peers {
+		if p.Tag == tag {
+			return true
+		}
+	}
+	return false
 }
 
 // Close says goodbye to the other nodes and stops announcing. It may be called more than once.
@@ -143,6 +166,7 @@ func (m *Membership) onHeartbeat(msg *nats.Msg) {
 	m.mu.Unlock()
 	if !known {
 		m.log.Info("node joined", zap.String("nodeId", p.NodeID), zap.String("tag", p.Tag))
+		m.announce() // the newcomer learns of this node now, not at the next tick
 	}
 }
 

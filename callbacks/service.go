@@ -34,6 +34,9 @@ type Options struct {
 	// RemoteTimeout bounds a call forwarded to another node. Zero means connections.DefaultTimeout
 	// (5 seconds).
 	RemoteTimeout time.Duration
+	// Members tells which nodes are in the cluster: a call for a connection whose node is not a
+	// member is ErrGone at once, without a request. Nil: every node is taken as a member.
+	Members Members
 	// NATSState follows the NATS connection, so forwarded calls fail at once when it drops. Nil: calls
 	// wait out RemoteTimeout.
 	NATSState *natsreq.State
@@ -51,7 +54,8 @@ type Service struct {
 	verifier atomic.Pointer[Verifier]
 	region   string
 	proxies  atomic.Pointer[[]netip.Prefix]
-	timeout  time.Duration
+	timeout  atomic.Int64 // time.Duration; SetRemoteTimeout swaps it
+	members  Members
 	state    *natsreq.State
 	log      *zap.Logger
 }
@@ -59,10 +63,8 @@ type Service struct {
 // NewService starts answering the node's NATS subject for the connections of conns, the node's
 // registry of live connections; tag is the node's.
 func NewService(conns Registry, tag connid.NodeTag, nc *nats.Conn, opts Options) (*Service, error) {
-	s := &Service{conns: conns, tag: tag, nc: nc, region: opts.Region, timeout: opts.RemoteTimeout, state: opts.NATSState, log: opts.Logger}
-	if s.timeout <= 0 {
-		s.timeout = connections.DefaultTimeout
-	}
+	s := &Service{conns: conns, tag: tag, nc: nc, region: opts.Region, members: opts.Members, state: opts.NATSState, log: opts.Logger}
+	s.SetRemoteTimeout(opts.RemoteTimeout)
 	if s.log == nil {
 		s.log = zap.NewNop()
 	}
@@ -90,6 +92,15 @@ func (s *Service) SetCredentials(creds []Credential) {
 		return
 	}
 	s.verifier.Store(NewVerifier(creds, s.region, 0))
+}
+
+// SetRemoteTimeout replaces the bound of calls forwarded to another node; zero or less means
+// connections.DefaultTimeout.
+func (s *Service) SetRemoteTimeout(d time.Duration) {
+	if d <= 0 {
+		d = connections.DefaultTimeout
+	}
+	s.timeout.Store(int64(d))
 }
 
 // Close stops answering NATS calls.
@@ -180,14 +191,17 @@ func (s *Service) deleteLocal(stage, id string) error {
 }
 
 // remote forwards a call to the node that owns id: one NATS request on that node's subject. A node
-// that is gone has no subscriber, so the call answers ErrGone at once; NATS down, or no answer in
-// time, is ErrUnavailable.
+// that is not a member of the cluster is gone, and so are its connections: ErrGone at once, with no
+// request; so is a node without a subscriber. NATS down, or no answer in time, is ErrUnavailable.
 func (s *Service) remote(ctx context.Context, op, stage, id string, data []byte) (*connections.Reply, error) {
 	subject, ok := connid.Subject(op, id)
 	if !ok {
 		return nil, ErrGone
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	if tag, ok := connid.ParseConnectionID(id); !ok || (s.members != nil && !s.members.HasTag(tag.String())) {
+		return nil, ErrGone
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(s.timeout.Load()))
 	defer cancel()
 	msg := &nats.Msg{Subject: subject, Data: data}
 	if stage != "" {

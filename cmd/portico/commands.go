@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -35,6 +36,12 @@ type serveFlags struct {
 	watch                                                   bool
 }
 
+// hangups receives SIGHUP from the process's first instant of Go code on: the default action of a
+// SIGHUP that arrives before serve takes it over would end the process.
+var hangups = make(chan os.Signal, 1)
+
+func init() { signal.Notify(hangups, syscall.SIGHUP) }
+
 func newServeCommand() *cobra.Command {
 	var f serveFlags
 	cmd := &cobra.Command{
@@ -44,6 +51,12 @@ func newServeCommand() *cobra.Command {
 			"--target URL without a config serves an HTTP API whose $default route proxies to URL, as quick create does.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Signals are taken over first: SIGHUP never ends the process (hangups, caught since
+			// the package's init, reload once the node serves), and SIGTERM or SIGINT while the
+			// node starts drains it once it does.
+			signal.Notify(hangups, syscall.SIGHUP)
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGINT)
+			defer stop()
 			if (f.config == "") == (f.target == "") {
 				return errors.New("give --config FILE or --target URL")
 			}
@@ -52,7 +65,7 @@ func newServeCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return serve(cmd.Context(), cfg, &f, load, cmd.ErrOrStderr())
+			return serve(ctx, cfg, &f, load, hangups, cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
@@ -92,21 +105,22 @@ func loadConfig(cmd *cobra.Command, f *serveFlags) (*config.Config, error) {
 	return cfg, nil
 }
 
-// serve runs a node from cfg until SIGTERM or SIGINT; load reads the config again for reloads.
-func serve(ctx context.Context, cfg *config.Config, f *serveFlags, load func() (*config.Config, error), stderr io.Writer) error {
+// serve runs a node from cfg until ctx ends (SIGTERM or SIGINT); hup delivers SIGHUP, which
+// reloads the config through load (and is ignored without a config file).
+func serve(ctx context.Context, cfg *config.Config, f *serveFlags, load func() (*config.Config, error), hup <-chan os.Signal, stderr io.Writer) error {
 	log, err := newLogger(cfg.Node.LogLevel, stderr)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
+	log.Debug("starting node; SIGHUP, SIGTERM and SIGINT are handled from here on",
+		zap.String("listen", cfg.Node.Listen), zap.String("admin", cfg.Node.Admin))
 	node, err := portico.New(cfg, log)
 	if err != nil {
 		return err
 	}
 	if f.config != "" {
-		stopReload := watchConfig(ctx, f, node, load, log)
+		stopReload := watchConfig(ctx, f, node, load, hup, log)
 		defer stopReload()
 	}
 	<-ctx.Done()

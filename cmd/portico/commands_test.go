@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -284,4 +285,87 @@ func TestConfigReloadsOnSIGHUPAndWatch(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(versionConfig, "three")), 0o600))
 	require.NoError(t, srv.Process.Signal(syscall.SIGHUP))
 	waitFor("three")
+}
+
+// TestServeExitsOneWhenListenAddressIsTaken runs the real binary with its client address in use:
+// one line naming the address and the cause, exit status 1, and no embedded NATS store left behind.
+func TestServeExitsOneWhenListenAddressIsTaken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = taken.Close() })
+	addr := taken.Addr().String()
+	tmp := t.TempDir()
+	cfg := writeFile(t, "serve.yaml", goodConfig)
+	srv := exec.Command(bin, "serve", "--config", cfg, "--listen", addr, "--admin", freeAddr(t),
+		"--nats-listen", "127.0.0.1:0")
+	srv.Env = append(os.Environ(), "TMPDIR="+tmp)
+	var stderr bytes.Buffer
+	srv.Stderr = &stderr
+	err = srv.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "stderr: %s", stderr.String())
+	require.Equal(t, 1, exit.ExitCode(), "stderr: %s", stderr.String())
+	out := strings.TrimSpace(stderr.String())
+	require.NotContains(t, out, "\n", "one line")
+	require.Contains(t, out, addr)
+	require.Contains(t, out, "address already in use")
+	left, err := filepath.Glob(filepath.Join(tmp, "portico-nats-*"))
+	require.NoError(t, err)
+	require.Empty(t, left)
+}
+
+// TestServeSurvivesEarlySIGHUP sends SIGHUP while the node is still starting (as soon as the serve
+// command's first log line is out, before NATS and the listeners run): the process keeps running
+// and serves /healthz.
+func TestServeSurvivesEarlySIGHUP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	cfg := writeFile(t, "serve.yaml", "node: { logLevel: debug }\n"+goodConfig)
+	admin := freeAddr(t)
+	srv := exec.Command(bin, "serve", "--config", cfg, "--listen", freeAddr(t), "--admin", admin,
+		"--nats-listen", "127.0.0.1:0")
+	pr, pw := io.Pipe()
+	stderr := &lockedBuffer{}
+	srv.Stderr = io.MultiWriter(stderr, pw)
+	require.NoError(t, srv.Start())
+	exited := make(chan error, 1)
+	t.Cleanup(func() {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		<-exited
+	})
+	go func() { exited <- srv.Wait(); _ = pw.Close() }()
+	firstLine := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(pr).ReadString('\n')
+		firstLine <- line
+		_, _ = io.Copy(io.Discard, pr)
+	}()
+	require.Contains(t, <-firstLine, "starting node")
+	require.NoError(t, srv.Process.Signal(syscall.SIGHUP))
+	wait.For(t, 20*time.Second, 20*time.Millisecond, func() error {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("exited after SIGHUP: %v; stderr: %s", err, stderr.String())
+		default:
+		}
+		resp, err := http.Get("http://" + admin + "/healthz")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("healthz %d", resp.StatusCode)
+		}
+		return nil
+	})
+	require.NoError(t, srv.Process.Signal(syscall.SIGHUP))
+	status, _ := get(t, "http://"+admin+"/healthz")
+	require.Equal(t, 200, status)
 }

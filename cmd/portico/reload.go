@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"time"
 
 	"go.uber.org/zap"
@@ -20,9 +18,7 @@ import (
 // changes (checked every second); load reads the file with the command line's overrides, as at
 // start. A config that does not load is reported and the running deployment kept; what the node
 // applied and what needs a restart is logged. The returned function stops watching.
-func watchConfig(ctx context.Context, f *serveFlags, node *portico.Node, load func() (*config.Config, error), log *zap.Logger) func() {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
+func watchConfig(ctx context.Context, f *serveFlags, node *portico.Node, load func() (*config.Config, error), hup <-chan os.Signal, log *zap.Logger) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -62,7 +58,6 @@ func watchConfig(ctx context.Context, f *serveFlags, node *portico.Node, load fu
 		}
 	}()
 	return func() {
-		signal.Stop(hup)
 		cancel()
 		wg.Wait()
 	}

@@ -113,6 +113,10 @@ type ConnectionsAPI struct {
 	// Credentials are the SigV4 key pairs accepted on @connections requests. Zero value: none,
 	// so only loopback callers are allowed.
 	Credentials []Credential `yaml:"credentials,omitempty" json:"credentials,omitempty"`
+	// ForwardTimeout bounds a call for a connection on another node that is a member of the
+	// cluster but does not answer; the caller then gets 503. A connection whose node is not a
+	// member is answered 410 at once. Zero value: 2s.
+	ForwardTimeout Duration `yaml:"forwardTimeout,omitempty" json:"forwardTimeout,omitempty"`
 }
 
 // Credential is one SigV4 key pair allowed to call the @connections API.

@@ -23,6 +23,7 @@ const (
 	defaultNATSListen            = "127.0.0.1:4222"
 	defaultRegion                = "us-east-1"
 	defaultDrainTimeout          = 25 * time.Second
+	defaultForwardTimeout        = 2 * time.Second
 	defaultLogLevel              = "info"
 	defaultMaxFrameBytes         = transport.DefaultMaxFrameBytes
 	defaultMaxMessageBytes       = transport.DefaultMaxMessageBytes
@@ -60,6 +61,8 @@ func (c *Config) applyDefaults() {
 	setDuration(&w.WriteTimeout, defaultWriteTimeout)
 	setDuration(&w.HandshakeTimeout, defaultHandshakeTimeout)
 	setInt(&w.MaxInflightPerConnection, defaultMaxInflightPerConn)
+
+	setDuration(&c.ConnectionsAPI.ForwardTimeout, defaultForwardTimeout)
 
 	for i := range c.APIs {
 		a := &c.APIs[i]

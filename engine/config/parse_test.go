@@ -38,6 +38,7 @@ func TestDesignExampleParsesWithDefaults(t *testing.T) {
 
 		MaxInflightPerConnection: 64,
 	}, c.WebSocket)
+	require.Equal(t, Duration(2*time.Second), c.ConnectionsAPI.ForwardTimeout)
 
 	require.Len(t, c.APIs, 1)
 	a := c.APIs[0]

@@ -47,6 +47,7 @@ func (c *Config) validateWebSocket(p *problems) {
 
 func (c *Config) validateCredentials(p *problems) {
 	seen := map[string]int{}
+	positiveDuration(p, "connectionsApi.forwardTimeout", c.ConnectionsAPI.ForwardTimeout)
 	for i, cr := range c.ConnectionsAPI.Credentials {
 		path := fmt.Sprintf("connectionsApi.credentials[%d]", i)
 		if cr.AccessKeyID == "" {

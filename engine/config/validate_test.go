@@ -131,6 +131,8 @@ func TestValidateNamesFieldAndPosition(t *testing.T) {
 			"v.yaml:2:3: websocket.handshakeTimeout: must be positive"},
 		{"drain timeout positive", "node:\n  drainTimeout: -1s\n",
 			"v.yaml:2:3: node.drainTimeout: must be positive"},
+		{"forward timeout positive", "connectionsApi:\n  forwardTimeout: -1s\n",
+			"v.yaml:2:3: connectionsApi.forwardTimeout: must be positive"},
 		{"log level known", "node:\n  logLevel: verbose\n",
 			"v.yaml:2:3: node.logLevel: must be one of debug, info, warn, error"},
 		{"credential key id required", "connectionsApi:\n  credentials:\n    - secretAccessKey: s\n",

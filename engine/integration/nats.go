@@ -19,6 +19,11 @@ type NATSConn interface {
 // drops (natsreq.State is one).
 type LinkState = natsreq.Link
 
+// MaxNATSReply is the largest reply a NATS backend may answer with, and the embedded NATS server's
+// max_payload; a larger reply (possible through a NATS server configured with a bigger max_payload)
+// is a BadResponse.
+const MaxNATSReply = 16 << 20
+
 // natsInvoker is AWS_PROXY over NATS: a request-reply on the integration's subject whose payload is
 // the Lambda proxy event and whose reply is the Lambda proxy response. A reply carrying the
 // Nats-Service-Error header (as NATS micro services send) is a BackendError.
@@ -33,6 +38,9 @@ func (n *natsInvoker) Invoke(ctx context.Context, req *Request) (*Response, erro
 	reply, err := RequestNATS(ctx, n.nc, n.state, &nats.Msg{Subject: n.subject, Data: req.Body})
 	if err != nil {
 		return nil, err
+	}
+	if len(reply.Data) > MaxNATSReply {
+		return nil, Errorf(BadResponse, n.subject, "reply of %d bytes is over %d", len(reply.Data), MaxNATSReply)
 	}
 	if e := reply.Header.Get("Nats-Service-Error"); e != "" {
 		return nil, Errorf(BackendError, n.subject, "service error: %s", e)

@@ -22,10 +22,20 @@ import (
 // StartNATS starts a NATS server with JetStream on 127.0.0.1 and a random port.
 func StartNATS(t testing.TB) *server.Server {
 	t.Helper()
-	ns, err := server.NewServer(&server.Options{
+	return StartNATSWith(t, nil)
+}
+
+// StartNATSWith is StartNATS with the server's options changed by edit (when not nil) first.
+func StartNATSWith(t testing.TB, edit func(*server.Options)) *server.Server {
+	t.Helper()
+	opts := &server.Options{
 		Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: t.TempDir(),
 		NoSigs: true, NoLog: true,
-	})
+	}
+	if edit != nil {
+		edit(opts)
+	}
+	ns, err := server.NewServer(opts)
 	if err != nil {
 		t.Fatalf("nats server: %v", err)
 	}
