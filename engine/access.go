@@ -48,8 +48,21 @@ func stageName(s *Stage) string {
 	return s.Name
 }
 
-// accessWebSocket writes a WebSocket event's line to its stage's access log, when it has one.
+// accessWebSocket writes a WebSocket event's access log line (node.accessLog, in Portico's own
+// fields) and its stage's formatted line, when either is on.
 func (e *Engine) accessWebSocket(r *wsRequest, status int) {
+	if e.accessLog != nil {
+		e.accessLog.Info("websocket",
+			zap.String("requestId", r.requestID),
+			zap.String("connectionId", r.conn.ID),
+			zap.String("eventType", r.eventType),
+			zap.String("routeKey", r.routeKey),
+			zap.String("stage", stageName(r.stage)),
+			zap.String("ip", r.conn.SourceIP),
+			zap.Int("status", status),
+			zap.Duration("latency", time.Since(r.time)),
+		)
+	}
 	if r.stage == nil || r.stage.access == nil {
 		return
 	}

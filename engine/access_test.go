@@ -44,3 +44,32 @@ func TestRequestIDReachesResponseAndAccessLog(t *testing.T) {
 	require.Len(t, logs.All(), 2)
 	require.EqualValues(t, 404, logs.All()[1].ContextMap()["status"])
 }
+
+func TestWebSocketEventsReachTheAccessLog(t *testing.T) {
+	cfg, err := config.Parse("ws.yaml", []byte(`apis:
+  - name: chat
+    protocolType: WEBSOCKET
+    routes:
+      - routeKey: $default
+        integration: { integrationType: MOCK, templates: { $default: "x" } }
+    stages: [ { stageName: prod } ]
+`))
+	require.NoError(t, err)
+	d, err := Compile(cfg, Deps{})
+	require.NoError(t, err)
+	core, logs := observer.New(zap.InfoLevel)
+	e := New(d, Options{AccessLog: zap.New(core)})
+	st, ok := d.ResolveStage("localhost", "/prod")
+	require.True(t, ok)
+	e.MessageLent(&Connection{ID: "AAAAAAAAAAAAAAAAAAAAAAAA", Stage: st, SourceIP: "192.0.2.9"}, []byte("hi"), nopReplier{})
+	require.Len(t, logs.All(), 1)
+	f := logs.All()[0].ContextMap()
+	require.Equal(t, "MESSAGE", f["eventType"])
+	require.Equal(t, "$default", f["routeKey"])
+	require.Equal(t, "AAAAAAAAAAAAAAAAAAAAAAAA", f["connectionId"])
+	require.EqualValues(t, 200, f["status"])
+}
+
+type nopReplier struct{}
+
+func (nopReplier) Reply([]byte) {}

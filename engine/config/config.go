@@ -52,7 +52,7 @@ type Node struct {
 	// LogLevel is one of debug, info, warn, error. Zero value: "info".
 	LogLevel string `yaml:"logLevel,omitempty" json:"logLevel,omitempty"`
 	// AccessLog logs one line per HTTP and REST API request (request id, method, path, route key,
-	// status, latency). Zero value: off.
+	// status, latency) and per WebSocket connect, message and disconnect. Zero value: off.
 	AccessLog bool `yaml:"accessLog,omitempty" json:"accessLog,omitempty"`
 	// MaxInflightIntegrations bounds the integration calls running at once on this node, for every
 	// API; over it a WebSocket message gets the throttling error frame, an HTTP API request 429
