@@ -14,6 +14,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portico-gateway/portico/internal/natstest"
+
 	"github.com/portico-gateway/portico/engine/config"
 )
 
@@ -21,25 +23,9 @@ import (
 // through ServeHTTP, WebSocket APIs through Connect, MessageLent and Disconnect. Backends are a real
 // NATS server and httptest servers on 127.0.0.1.
 
-// adapterNATS starts a NATS server on 127.0.0.1 and a random port, as internal/testutil.StartNATS
-// does (that package imports the node, which imports this one, so it cannot be imported here).
-func adapterNATS(t *testing.T) *server.Server {
-	t.Helper()
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoSigs: true, NoLog: true})
-	require.NoError(t, err)
-	go ns.Start()
-	require.True(t, ns.ReadyForConnections(10*time.Second), "nats server not ready")
-	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
-	return ns
-}
+func adapterNATS(t *testing.T) *server.Server { return natstest.Start(t) }
 
-func adapterConnect(t *testing.T, ns *server.Server) *nats.Conn {
-	t.Helper()
-	nc, err := nats.Connect(ns.ClientURL())
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	return nc
-}
+func adapterConnect(t *testing.T, ns *server.Server) *nats.Conn { return natstest.Connect(t, ns) }
 
 // adapterEnv is an engine serving one config, and a NATS connection for the test's backends.
 type adapterEnv struct {

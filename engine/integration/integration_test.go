@@ -18,6 +18,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portico-gateway/portico/internal/natstest"
 )
 
 // newServer starts an httptest server on 127.0.0.1 (httptest's default loopback listener).
@@ -300,26 +302,9 @@ func TestNewHTTPPicksInvoker(t *testing.T) {
 	require.Same(t, tr, inv.(*httpInvoker).transport)
 }
 
-// startNATS starts a NATS server on 127.0.0.1 and a random port, as internal/testutil.StartNATS does
-// (that package imports the node, which imports this one, so this package's internal tests cannot
-// import it).
-func startNATS(t *testing.T) *server.Server {
-	t.Helper()
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoSigs: true, NoLog: true})
-	require.NoError(t, err)
-	go ns.Start()
-	require.True(t, ns.ReadyForConnections(10*time.Second), "nats server not ready")
-	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
-	return ns
-}
+func startNATS(t *testing.T) *server.Server { return natstest.Start(t) }
 
-func connectNATS(t *testing.T, ns *server.Server) *nats.Conn {
-	t.Helper()
-	nc, err := nats.Connect(ns.ClientURL())
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	return nc
-}
+func connectNATS(t *testing.T, ns *server.Server) *nats.Conn { return natstest.Connect(t, ns) }
 
 // fakeLink is a LinkState the test drops by hand.
 type fakeLink struct {
