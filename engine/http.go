@@ -279,7 +279,11 @@ func (e *Engine) proxy(ctx context.Context, w http.ResponseWriter, q *httpReques
 		if readsBody {
 			body, err := readLimited(resp.Stream)
 			if err != nil {
-				d.failed(w, q, &integration.Error{Kind: integration.Failed, Backend: t.uri, Err: err})
+				kind := integration.Failed
+				if errors.Is(err, errBodyTooLarge) {
+					kind = integration.BadResponse
+				}
+				d.failed(w, q, &integration.Error{Kind: kind, Backend: t.uri, Err: err})
 				return
 			}
 			src.body = body

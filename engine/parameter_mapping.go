@@ -184,9 +184,18 @@ func (s *responseSource) IntegrationResponse(name string) (string, bool) {
 	return "", false
 }
 
-// readLimited reads a response body up to the payload limit.
+// errBodyTooLarge is a backend answer over the payload limit.
+var errBodyTooLarge = fmt.Errorf("response body over %d bytes", MaxHTTPBody)
+
+// readLimited reads a response body of at most the payload limit; a longer one is an error, never
+// a body cut short without a word.
 func readLimited(r io.Reader) ([]byte, error) {
 	var b bytes.Buffer
-	_, err := io.Copy(&b, io.LimitReader(r, MaxHTTPBody))
-	return b.Bytes(), err
+	if _, err := io.Copy(&b, io.LimitReader(r, MaxHTTPBody+1)); err != nil {
+		return nil, err
+	}
+	if b.Len() > MaxHTTPBody {
+		return nil, errBodyTooLarge
+	}
+	return b.Bytes(), nil
 }
